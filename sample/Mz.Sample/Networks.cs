@@ -1,0 +1,20 @@
+using Mz;
+
+namespace Mz.Sample;
+
+// One attribute per trained model: the generator compiles each ONNX file into the class at build time.
+
+[MzNetwork("models/digits-mlp/model.onnx")]
+public static partial class DigitsMlp { }
+
+[MzNetwork("models/digits-resmlp-deep/model.onnx")]
+public static partial class DigitsResMlpDeep { }
+
+[MzNetwork("models/cancer-mlp/model.onnx")]
+public static partial class CancerMlp { }
+
+[MzNetwork("models/digits-sklearn-mlp/model.onnx")]
+public static partial class DigitsSklearnMlp { }
+
+[MzNetwork("models/stochastic-resnet-2d/model.onnx")]
+public static partial class StochasticResNet2d { }

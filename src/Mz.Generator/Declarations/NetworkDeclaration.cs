@@ -1,0 +1,33 @@
+using Mz.Generator.Diagnostics;
+using Mz.Generator.Model;
+
+namespace Mz.Generator.Declarations;
+
+/// <summary>
+/// What a [MzNetwork] class asks for, reduced to strings and numbers (no symbols), so the pipeline can cache it.
+/// <see cref="Containers"/> lists enclosing types outermost first; the network type itself is last.
+/// </summary>
+public sealed record NetworkDeclaration(
+    string Namespace,
+    EquatableArray<TypeDeclarationInfo> Containers,
+    string ModelPath,
+    string? Calibration,
+    LocationInfo? AttributeLocation,
+    EquatableArray<DiagnosticInfo> Diagnostics)
+{
+    public TypeDeclarationInfo Type => Containers[Containers.Count - 1];
+
+    /// <summary>Fully qualified display name, e.g. "Samples.Outer.Digits".</summary>
+    public string FullName
+    {
+        get
+        {
+            var name = Namespace.Length > 0 ? Namespace + "." : "";
+            foreach (var c in Containers) name += c.Name + ".";
+            return name.TrimEnd('.');
+        }
+    }
+
+    /// <summary>Hint-name stem: namespace and containers joined by dots.</summary>
+    public string HintStem => FullName;
+}

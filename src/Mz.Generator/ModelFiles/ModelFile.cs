@@ -1,0 +1,22 @@
+using System;
+using Mz.Generator.Model;
+
+namespace Mz.Generator.ModelFiles;
+
+/// <summary>An extra file that travels with a model (ONNX external data), compared by content hash.</summary>
+public sealed record ModelPart(string Name, WeightBlob Blob);
+
+/// <summary>
+/// A model or calibration file decoded from its text sidecar. <see cref="SourcePath"/> is the path the
+/// project used (forward slashes), which is what [MzNetwork("...")] names. <see cref="Error"/> is set
+/// when the sidecar itself is damaged.
+/// </summary>
+public sealed record ModelFile(string SourcePath, string Kind, string Format, WeightBlob? Blob, EquatableArray<ModelPart> Parts, string? Error)
+{
+    public byte[]? FindPart(string name)
+    {
+        foreach (var part in Parts)
+            if (string.Equals(part.Name, name, StringComparison.Ordinal)) return part.Blob.Bytes;
+        return null;
+    }
+}

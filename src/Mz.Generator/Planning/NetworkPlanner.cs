@@ -1,0 +1,108 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Linq;
+using System.Threading;
+using Mz.Core.Ir;
+using Mz.Core.Lowering;
+using Mz.Core.Onnx;
+using Mz.Generator.Declarations;
+using Mz.Generator.Diagnostics;
+using Mz.Generator.Model;
+using Mz.Generator.ModelFiles;
+
+namespace Mz.Generator.Planning;
+
+/// <summary>
+/// The pure planning stage: declaration + model file → <see cref="NetworkResult"/>. Read → validate/prepare →
+/// lower to steps. Every failure becomes a diagnostic at the attribute; nothing here throws.
+/// </summary>
+public static class NetworkPlanner
+{
+    public static NetworkResult Plan(NetworkDeclaration declaration, IReadOnlyList<ModelFile> files, CancellationToken cancellationToken)
+    {
+        var diagnostics = new List<DiagnosticInfo>(declaration.Diagnostics);
+        if (diagnostics.Any(d => MzDiagnostics.Find(d.Id)?.DefaultSeverity == Microsoft.CodeAnalysis.DiagnosticSeverity.Error))
+            return new NetworkResult(null, diagnostics.ToEquatableArray());
+
+        var location = declaration.AttributeLocation;
+        string path = SidecarReader.NormalizePath(declaration.ModelPath);
+        var file = files.FirstOrDefault(f => f.Kind == "model" && string.Equals(f.SourcePath, path, StringComparison.Ordinal))
+            ?? files.FirstOrDefault(f => f.Kind == "model" && string.Equals(f.SourcePath, path, StringComparison.OrdinalIgnoreCase));
+        if (file == null)
+        {
+            var known = files.Where(f => f.Kind == "model").Select(f => f.SourcePath).OrderBy(p => p, StringComparer.Ordinal).ToList();
+            diagnostics.Add(DiagnosticInfo.Create(MzDiagnostics.ModelFileMissing, location, declaration.ModelPath, known.Count == 0 ? "none" : string.Join(", ", known)));
+            return new NetworkResult(null, diagnostics.ToEquatableArray());
+        }
+        if (file.Error != null || file.Blob == null)
+        {
+            diagnostics.Add(DiagnosticInfo.Create(MzDiagnostics.SidecarInvalid, location, file.SourcePath, file.Error ?? "no payload"));
+            return new NetworkResult(null, diagnostics.ToEquatableArray());
+        }
+
+        Graph graph;
+        try
+        {
+            graph = OnnxModelReader.Read(file.Blob.Bytes, file.FindPart);
+        }
+        catch (OnnxFormatException e)
+        {
+            diagnostics.Add(DiagnosticInfo.Create(MzDiagnostics.ModelMalformed, location, file.SourcePath, e.Message));
+            return new NetworkResult(null, diagnostics.ToEquatableArray());
+        }
+        cancellationToken.ThrowIfCancellationRequested();
+
+        PreparedGraph prepared;
+        try
+        {
+            prepared = GraphPreparer.Prepare(graph, () => cancellationToken.IsCancellationRequested);
+        }
+        catch (GraphPreparationException e)
+        {
+            diagnostics.Add(e.Code switch
+            {
+                "unsupported-op" => DiagnosticInfo.Create(MzDiagnostics.UnsupportedOp, location, file.SourcePath, e.NodeName, e.OpType, e.Message),
+                "unsupported-type" => DiagnosticInfo.Create(MzDiagnostics.UnsupportedType, location, file.SourcePath, e.Message),
+                "opset" => DiagnosticInfo.Create(MzDiagnostics.OpsetUnsupported, location, file.SourcePath, e.Message),
+                _ => DiagnosticInfo.Create(MzDiagnostics.InvalidGraph, location, file.SourcePath, e.Message),
+            });
+            return new NetworkResult(null, diagnostics.ToEquatableArray());
+        }
+        foreach (var warning in prepared.Warnings)
+            diagnostics.Add(DiagnosticInfo.Create(MzDiagnostics.FixedBatch, location, file.SourcePath, warning));
+        cancellationToken.ThrowIfCancellationRequested();
+
+        var names = new Identifiers(new[] { "InputSize", "OutputSize", "Predict", "PredictBatch", "rows", "scratch" });
+        bool single = prepared.Inputs.Count == 1 && prepared.Outputs.Count == 1;
+        var inputs = prepared.Inputs.Select(i => new PlanPort(i.Name, single ? names.Create("input", true) : names.Create(i.Name, true), prepared.SizePerRow(i.Name), ShapeText(prepared, i.Name))).ToList();
+        var outputs = prepared.Outputs.Select(o => new PlanPort(o.Name, single ? names.Create("output", true) : names.Create(o.Name, true), prepared.SizePerRow(o.Name), ShapeText(prepared, o.Name))).ToList();
+
+        var lowering = new StepLowering(prepared);
+        lowering.Lower(inputs, outputs);
+        foreach (var (node, op) in lowering.Fallbacks)
+            diagnostics.Add(DiagnosticInfo.Create(MzDiagnostics.InterpreterFallback, location, node, op, file.SourcePath));
+
+        long parameters = graph.Initializers.Values.Where(t => ElementTypes.IsFloat(t.SourceType)).Sum(t => t.ElementCount);
+        var summary = new List<string>(lowering.Summary);
+        var plan = new NetworkPlan(
+            declaration,
+            file.SourcePath,
+            file.Blob.Hash,
+            prepared.ComputeType == ElementType.Float64 ? "double" : "float",
+            prepared.HasBatch && prepared.FixedBatch == null,
+            inputs.ToEquatableArray(),
+            outputs.ToEquatableArray(),
+            lowering.Buffers.ToEquatableArray(),
+            lowering.ScratchPerRow,
+            lowering.Steps.ToEquatableArray(),
+            new WeightTable(file.Blob.Hash, lowering.Weights),
+            parameters,
+            lowering.MultiplyAdds,
+            summary.ToEquatableArray());
+        return new NetworkResult(plan, diagnostics.ToEquatableArray());
+    }
+
+    private static string ShapeText(PreparedGraph graph, string value) =>
+        "[" + string.Join(", ", graph.Shapes[value].Select(d => d.ToString())) + "]";
+}

@@ -1,0 +1,38 @@
+using Mz.Generator.Model;
+
+namespace Mz.Generator.Planning;
+
+/// <summary>
+/// One block of generated code. Value references name a port identifier or a scratch buffer identifier;
+/// sizes are per batch row (the emitter multiplies by the row count). <see cref="Comment"/> becomes the
+/// one-line comment above the block.
+/// </summary>
+public abstract record PlanStep(string Comment);
+
+/// <summary>y[m, n] = activation(x[m, k] · W[k, n] + b[n]) for m = rows·RowsPerRow rows.</summary>
+public sealed record DenseStep(string Comment, string Input, string Output, long K, long N, string Weight, string? Bias, string Activation) : PlanStep(Comment);
+
+/// <summary>An elementwise activation over <see cref="SizePerRow"/>·rows values.</summary>
+public sealed record ActivationStep(string Comment, string Input, string Output, long SizePerRow, string Activation) : PlanStep(Comment);
+
+/// <summary>y = a + scale·b elementwise (a residual connection; scale 1 for a plain Add).</summary>
+public sealed record AddStep(string Comment, string Left, string Right, string Output, long SizePerRow, double Scale) : PlanStep(Comment);
+
+/// <summary>y = scale·x elementwise.</summary>
+public sealed record ScaleStep(string Comment, string Input, string Output, long SizePerRow, double Scale) : PlanStep(Comment);
+
+/// <summary>Softmax (or LogSoftmax) over consecutive groups of <see cref="GroupLength"/> values.</summary>
+public sealed record SoftmaxStep(string Comment, string Input, string Output, long SizePerRow, long GroupLength, bool Log) : PlanStep(Comment);
+
+/// <summary>Copies a value into a graph output.</summary>
+public sealed record CopyStep(string Comment, string Input, string Output, long SizePerRow) : PlanStep(Comment);
+
+/// <summary>An attribute of a node evaluated by the runtime interpreter, as literal text per kind.</summary>
+public sealed record FallbackAttribute(string Name, string Kind, EquatableArray<string> Values);
+
+/// <summary>An input of a fallback node: a runtime value (with its shape as "factor:perBatch" dims) or a constant weight.</summary>
+public sealed record FallbackInput(string? Value, string? Constant, EquatableArray<string> Dims);
+
+/// <summary>A node with no specialised kernel, evaluated by the runtime's reference interpreter.</summary>
+public sealed record FallbackStep(string Comment, string OpType, string NodeName, long Opset, EquatableArray<FallbackAttribute> Attributes,
+    EquatableArray<FallbackInput> Inputs, EquatableArray<string> Outputs, EquatableArray<long> OutputSizesPerRow) : PlanStep(Comment);

@@ -1,0 +1,357 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Linq;
+using Mz.Core.Ir;
+using Mz.Core.Lowering;
+using Mz.Generator.Model;
+
+namespace Mz.Generator.Planning;
+
+/// <summary>
+/// Lowers a prepared graph to plan steps: Gemm/MatMul(+Add bias)(+activation) become fused dense layers,
+/// residual Add and scalar Mul become vector steps, views (Reshape, Flatten, Identity, inference Dropout)
+/// become buffer renames, and any other node becomes an interpreter fallback step. Scratch buffers are
+/// reused once their value is dead.
+/// </summary>
+internal sealed class StepLowering
+{
+    private static readonly HashSet<string> Activations = new(StringComparer.Ordinal) { "Relu", "Tanh", "Sigmoid" };
+    private static readonly HashSet<string> Views = new(StringComparer.Ordinal) { "Reshape", "Flatten", "Identity", "Squeeze", "Unsqueeze", "Dropout" };
+
+    private readonly PreparedGraph _graph;
+    private readonly Dictionary<string, string> _refs = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, int> _useCount = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, int> _lastUse = new(StringComparer.Ordinal);
+    private readonly List<PlanBuffer> _buffers = new();
+    private readonly List<int> _freeBuffers = new();
+    private readonly Dictionary<string, int> _bufferOf = new(StringComparer.Ordinal);
+    private readonly List<PlannedWeight> _weights = new();
+    private readonly Dictionary<string, string> _weightIds = new(StringComparer.Ordinal);
+    private readonly Identifiers _weightNames = new();
+    private long _scratchPerRow;
+
+    public StepLowering(PreparedGraph graph) { _graph = graph; }
+
+    public List<PlanStep> Steps { get; } = new();
+    public List<string> Summary { get; } = new();
+    public List<(string Node, string Op)> Fallbacks { get; } = new();
+    public IReadOnlyList<PlannedWeight> Weights => _weights;
+    public IReadOnlyList<PlanBuffer> Buffers => _buffers;
+    public long ScratchPerRow => _scratchPerRow;
+    public long MultiplyAdds { get; private set; }
+
+    public void Lower(IReadOnlyList<PlanPort> inputs, IReadOnlyList<PlanPort> outputs)
+    {
+        for (int i = 0; i < inputs.Count; i++) _refs[_graph.Inputs[i].Name] = inputs[i].Identifier;
+        CountUses();
+        var nodes = _graph.Nodes;
+        var consumed = new HashSet<Node>();
+        for (int index = 0; index < nodes.Count; index++)
+        {
+            var node = nodes[index];
+            if (consumed.Contains(node)) continue;
+            if (node.Outputs.All(o => o.Length == 0 || _graph.IntegerValues.Contains(o))) continue; // shape arithmetic: build-time only
+            LowerNode(node, index, consumed);
+            Release(index);
+        }
+        for (int i = 0; i < outputs.Count; i++)
+        {
+            var name = _graph.Outputs[i].Name;
+            Steps.Add(new CopyStep($"output '{name}'", _refs[name], outputs[i].Identifier, outputs[i].SizePerRow));
+        }
+    }
+
+    private void CountUses()
+    {
+        for (int i = 0; i < _graph.Nodes.Count; i++)
+            foreach (var input in _graph.Nodes[i].Inputs)
+                if (input.Length > 0)
+                {
+                    _useCount[input] = _useCount.TryGetValue(input, out var c) ? c + 1 : 1;
+                    _lastUse[input] = i;
+                }
+        foreach (var output in _graph.Outputs)
+        {
+            _useCount[output.Name] = _useCount.TryGetValue(output.Name, out var c) ? c + 1 : 1;
+            _lastUse[output.Name] = int.MaxValue;
+        }
+    }
+
+    private bool IsConstant(string name) => name.Length > 0 && _graph.Constants.ContainsKey(name);
+    private int Uses(string name) => _useCount.TryGetValue(name, out var c) ? c : 0;
+    private long Size(string value) => _graph.SizePerRow(value);
+
+    /// <summary>The single node consuming <paramref name="value"/> when it is the next node and the value has no other use.</summary>
+    private Node? SoleNextConsumer(string value, int index)
+    {
+        if (Uses(value) != 1 || index + 1 >= _graph.Nodes.Count) return null;
+        var next = _graph.Nodes[index + 1];
+        return next.Inputs.Contains(value) ? next : null;
+    }
+
+    private void LowerNode(Node node, int index, HashSet<Node> consumed)
+    {
+        string output = node.Outputs[0];
+        switch (node.OpType)
+        {
+            case "Gemm" when TryDenseFromGemm(node, out var weight, out var bias, out long k, out long n):
+            case "MatMul" when TryDenseFromMatMul(node, out weight, out bias, out k, out n):
+            {
+                string activation = "None";
+                // Fuse a following bias Add and activation into the dense epilogue.
+                if (bias == null && SoleNextConsumer(output, index) is { OpType: "Add" } add && TryBiasOperand(add, output, n, out var addBias))
+                {
+                    bias = addBias;
+                    consumed.Add(add);
+                    output = add.Outputs[0];
+                    index++;
+                }
+                if (SoleNextConsumer(output, index) is { } act && Activations.Contains(act.OpType))
+                {
+                    activation = act.OpType;
+                    consumed.Add(act);
+                    output = act.Outputs[0];
+                }
+                var target = Allocate(output);
+                Steps.Add(new DenseStep($"{node.OpType} '{node.DisplayName}': {k}→{n}{(bias != null ? " + bias" : "")}{(activation != "None" ? " + " + activation : "")}",
+                    _refs[node.Inputs[0]], target, k, n, weight!, bias, activation));
+                Summary.Add($"Dense {k}→{n}{(activation != "None" ? " + " + activation : "")}");
+                MultiplyAdds += Size(node.Inputs[0]) / k * k * n;
+                return;
+            }
+            case var op when Activations.Contains(op):
+            {
+                var target = AllocateInPlace(output, node.Inputs[0], index);
+                Steps.Add(new ActivationStep($"{op} '{node.DisplayName}'", _refs[node.Inputs[0]], target, Size(output), op));
+                Summary.Add(op);
+                return;
+            }
+            case "Mul" when TryScalar(node, out var runtimeInput, out double scale):
+            {
+                // x + s·f(x): fuse the scaling into the residual Add that follows.
+                if (SoleNextConsumer(output, index) is { OpType: "Add" } add && add.Inputs.Count == 2 && !IsConstant(add.Inputs[0]) && !IsConstant(add.Inputs[1])
+                    && SameShape(add.Inputs[0], add.Inputs[1]))
+                {
+                    string other = add.Inputs[0] == output ? add.Inputs[1] : add.Inputs[0];
+                    consumed.Add(add);
+                    var sum = Allocate(add.Outputs[0]);
+                    Steps.Add(new AddStep($"residual '{add.DisplayName}': {other} + {scale.ToString("R", CultureInfo.InvariantCulture)}·{runtimeInput}", _refs[other], _refs[runtimeInput], sum, Size(add.Outputs[0]), scale));
+                    Summary.Add("Residual add (scaled)");
+                    return;
+                }
+                var target = AllocateInPlace(output, runtimeInput, index);
+                Steps.Add(new ScaleStep($"Mul '{node.DisplayName}' by {scale.ToString("R", CultureInfo.InvariantCulture)}", _refs[runtimeInput], target, Size(output), scale));
+                return;
+            }
+            case "Add" when node.Inputs.Count == 2 && !IsConstant(node.Inputs[0]) && !IsConstant(node.Inputs[1]) && SameShape(node.Inputs[0], node.Inputs[1]):
+            {
+                var target = Allocate(output);
+                Steps.Add(new AddStep($"Add '{node.DisplayName}'", _refs[node.Inputs[0]], _refs[node.Inputs[1]], target, Size(output), 1.0));
+                Summary.Add("Residual add");
+                return;
+            }
+            case "Softmax" or "LogSoftmax" when IsLastAxisNormalization(node):
+            {
+                var shape = _graph.Shapes[output];
+                var target = AllocateInPlace(output, node.Inputs[0], index);
+                Steps.Add(new SoftmaxStep($"{node.OpType} '{node.DisplayName}' over the last axis", _refs[node.Inputs[0]], target, Size(output), shape[shape.Length - 1].Factor, node.OpType == "LogSoftmax"));
+                Summary.Add(node.OpType);
+                return;
+            }
+            case var op when Views.Contains(op) && !IsConstant(node.Inputs[0]) && (op != "Dropout" || node.Outputs.Count < 2 || node.Outputs[1].Length == 0 || Uses(node.Outputs[1]) == 0):
+                // A view: the output shares the input's storage; no code.
+                _refs[output] = _refs[node.Inputs[0]];
+                if (_bufferOf.TryGetValue(node.Inputs[0], out var shared)) _bufferOf[output] = shared;
+                return;
+            default:
+                LowerFallback(node);
+                return;
+        }
+    }
+
+    private bool SameShape(string a, string b) => _graph.Shapes[a].SequenceEqual(_graph.Shapes[b]);
+
+    private bool IsLastAxisNormalization(Node node)
+    {
+        var shape = _graph.Shapes[node.Inputs[0]];
+        int rank = shape.Length;
+        if (rank == 0) return false;
+        long axis = node.GetInt("axis", _graph.Opset <= 12 ? 1 : -1);
+        if (axis < 0) axis += rank;
+        // Opset ≤ 12 normalises everything from the axis on: the same as the last axis only when it is the last.
+        return axis == rank - 1 && !shape[rank - 1].PerBatch;
+    }
+
+    private bool TryScalar(Node node, out string runtimeInput, out double scale)
+    {
+        runtimeInput = "";
+        scale = 0;
+        if (node.Inputs.Count != 2) return false;
+        int constIndex = IsConstant(node.Inputs[1]) ? 1 : IsConstant(node.Inputs[0]) ? 0 : -1;
+        if (constIndex < 0 || IsConstant(node.Inputs[1 - constIndex])) return false;
+        var c = _graph.Constants[node.Inputs[constIndex]];
+        if (c.Length != 1 || c.Dims.Length > _graph.Shapes[node.Inputs[1 - constIndex]].Length || node.Has("broadcast") && _graph.Opset <= 6) return false;
+        runtimeInput = node.Inputs[1 - constIndex];
+        scale = c.GetDouble(0);
+        return true;
+    }
+
+    private bool TryDenseFromGemm(Node node, out string? weight, out string? bias, out long k, out long n)
+    {
+        weight = bias = null;
+        k = n = 0;
+        if (node.GetInt("transA", 0) != 0 || IsConstant(node.Inputs[0]) || !IsConstant(node.Inputs[1])) return false;
+        var b = _graph.Constants[node.Inputs[1]];
+        if (b.Dims.Length != 2) return false;
+        bool transB = node.GetInt("transB", 0) != 0;
+        k = transB ? b.Dims[1] : b.Dims[0];
+        n = transB ? b.Dims[0] : b.Dims[1];
+        double alpha = node.GetFloat("alpha", 1f), beta = node.GetFloat("beta", 1f);
+        if (node.HasInput(2))
+        {
+            if (!IsConstant(node.Inputs[2])) return false;
+            var c = _graph.Constants[node.Inputs[2]];
+            // Only biases constant along the rows fuse: [], [1], [N], [1, N], [1, 1].
+            bool rowConstant = c.Dims.Length == 0 || c.Dims.Length == 1 && (c.Dims[0] == 1 || c.Dims[0] == n) || c.Dims.Length == 2 && c.Dims[0] == 1 && (c.Dims[1] == 1 || c.Dims[1] == n);
+            if (!rowConstant) return false;
+            var values = new double[n];
+            for (int j = 0; j < n; j++) values[j] = beta * c.GetDouble(c.Length == 1 ? 0 : j);
+            bias = AddWeight(node.Inputs[2] + (beta != 1 || c.Length != n ? "*beta" : ""), $"bias of '{node.DisplayName}' [{n}]", values);
+        }
+        var packed = new double[k * n];
+        for (long p = 0; p < k; p++)
+            for (long j = 0; j < n; j++)
+                packed[p * n + j] = alpha * b.GetDouble((int)(transB ? j * k + p : p * n + j));
+        weight = AddWeight(node.Inputs[1] + (transB ? "^T" : "") + (alpha != 1 ? "*alpha" : ""), $"weight of '{node.DisplayName}' [{k}, {n}] (input-major)", packed);
+        return true;
+    }
+
+    private bool TryDenseFromMatMul(Node node, out string? weight, out string? bias, out long k, out long n)
+    {
+        weight = bias = null;
+        k = n = 0;
+        if (IsConstant(node.Inputs[0]) || !IsConstant(node.Inputs[1])) return false;
+        var b = _graph.Constants[node.Inputs[1]];
+        var aShape = _graph.Shapes[node.Inputs[0]];
+        if (b.Dims.Length != 2 || aShape.Length < 2) return false;
+        k = b.Dims[0];
+        n = b.Dims[1];
+        weight = AddWeight(node.Inputs[1], $"weight of '{node.DisplayName}' [{k}, {n}]", b.ToDoubleArray());
+        return true;
+    }
+
+    /// <summary>An Add of the dense output and a constant that broadcasts along the last axis only.</summary>
+    private bool TryBiasOperand(Node add, string denseOutput, long n, out string? bias)
+    {
+        bias = null;
+        if (add.Inputs.Count != 2 || add.Has("broadcast") && _graph.Opset <= 6) return false;
+        string other = add.Inputs[0] == denseOutput ? add.Inputs[1] : add.Inputs[0];
+        if (other == denseOutput || !IsConstant(other)) return false;
+        var c = _graph.Constants[other];
+        if (c.Length != n && c.Length != 1) return false;
+        if (c.Dims.Length > 0 && c.Dims.Take(c.Dims.Length - 1).Any(d => d != 1)) return false;
+        if (c.Dims.Length > _graph.Shapes[denseOutput].Length) return false;
+        var values = new double[n];
+        for (int j = 0; j < n; j++) values[j] = c.GetDouble(c.Length == 1 ? 0 : j);
+        bias = AddWeight(other, $"bias of '{add.DisplayName}' [{n}]", values);
+        return true;
+    }
+
+    private string AddWeight(string key, string description, double[] values)
+    {
+        if (_weightIds.TryGetValue(key, out var id)) return id;
+        id = _weightNames.Create(key, camelCase: false);
+        _weightIds[key] = id;
+        _weights.Add(new PlannedWeight(id, description, values));
+        return id;
+    }
+
+    private string Allocate(string value)
+    {
+        long size = Size(value);
+        int chosen = -1;
+        foreach (var candidate in _freeBuffers)
+            if (_buffers[candidate].SizePerRow == size) { chosen = candidate; break; }
+        if (chosen >= 0) _freeBuffers.Remove(chosen);
+        else
+        {
+            chosen = _buffers.Count;
+            _buffers.Add(new PlanBuffer("buffer" + chosen.ToString(CultureInfo.InvariantCulture), _scratchPerRow, size));
+            _scratchPerRow += size;
+        }
+        _bufferOf[value] = chosen;
+        _refs[value] = _buffers[chosen].Identifier;
+        return _refs[value];
+    }
+
+    /// <summary>Elementwise steps may overwrite their input when it dies here and lives in scratch.</summary>
+    private string AllocateInPlace(string value, string input, int index)
+    {
+        if (_bufferOf.TryGetValue(input, out var buffer) && _lastUse.TryGetValue(input, out var last) && last == index
+            && !_bufferOf.Where(p => p.Key != input && p.Value == buffer).Any(p => _lastUse.TryGetValue(p.Key, out var l) && l > index)
+            && _buffers[buffer].SizePerRow == Size(value))
+        {
+            _bufferOf[value] = buffer;
+            _refs[value] = _buffers[buffer].Identifier;
+            return _refs[value];
+        }
+        return Allocate(value);
+    }
+
+    /// <summary>Returns buffers whose every value is dead after node <paramref name="index"/> to the free list.</summary>
+    private void Release(int index)
+    {
+        var live = new HashSet<int>();
+        foreach (var pair in _bufferOf)
+            if (!_lastUse.TryGetValue(pair.Key, out var last) || last > index) live.Add(pair.Value);
+        foreach (var pair in _bufferOf.ToList())
+            if (!live.Contains(pair.Value) && !_freeBuffers.Contains(pair.Value)) _freeBuffers.Add(pair.Value);
+        foreach (var pair in _bufferOf.ToList())
+            if (!live.Contains(pair.Value)) _bufferOf.Remove(pair.Key);
+    }
+
+    private void LowerFallback(Node node)
+    {
+        var inputs = new List<FallbackInput>();
+        foreach (var input in node.Inputs)
+        {
+            if (input.Length == 0) inputs.Add(new FallbackInput(null, null, EquatableArray<string>.Empty));
+            else if (IsConstant(input))
+            {
+                var c = _graph.Constants[input];
+                string id = AddWeight(input, $"constant '{input}' [{string.Join(", ", c.Dims)}]", c.ToDoubleArray());
+                inputs.Add(new FallbackInput(null, id, c.Dims.Select(d => d.ToString(CultureInfo.InvariantCulture) + ":0").ToEquatableArray()));
+            }
+            else
+                inputs.Add(new FallbackInput(_refs[input], null, _graph.Shapes[input].Select(d => d.Factor.ToString(CultureInfo.InvariantCulture) + (d.PerBatch ? ":1" : ":0")).ToEquatableArray()));
+        }
+        var outputs = new List<string>();
+        var sizes = new List<long>();
+        foreach (var output in node.Outputs)
+        {
+            if (output.Length == 0 || !_graph.Shapes.ContainsKey(output) || _graph.IntegerValues.Contains(output)) { outputs.Add(""); sizes.Add(0); continue; }
+            outputs.Add(Allocate(output));
+            sizes.Add(Size(output));
+        }
+        var attributes = node.Attributes.Values.OrderBy(a => a.Name, StringComparer.Ordinal).Select(ToFallbackAttribute).Where(a => a != null).Select(a => a!);
+        Steps.Add(new FallbackStep($"{node.OpType} '{node.DisplayName}' (runtime interpreter)", node.OpType, node.DisplayName, _graph.Opset,
+            attributes.ToEquatableArray(), inputs.ToEquatableArray(), outputs.ToEquatableArray(), sizes.ToEquatableArray()));
+        Summary.Add(node.OpType + " (interpreted)");
+        Fallbacks.Add((node.DisplayName, node.OpType));
+    }
+
+    private static FallbackAttribute? ToFallbackAttribute(NodeAttribute a)
+    {
+        string R(double v) => v.ToString("R", CultureInfo.InvariantCulture);
+        return a.Kind switch
+        {
+            AttributeKind.Float => new FallbackAttribute(a.Name, "float", new[] { R(a.Float) }.ToEquatableArray()),
+            AttributeKind.Int => new FallbackAttribute(a.Name, "int", new[] { a.Int.ToString(CultureInfo.InvariantCulture) }.ToEquatableArray()),
+            AttributeKind.String => new FallbackAttribute(a.Name, "string", new[] { a.String }.ToEquatableArray()),
+            AttributeKind.Floats => new FallbackAttribute(a.Name, "floats", a.Floats.Select(f => R(f)).ToEquatableArray()),
+            AttributeKind.Ints => new FallbackAttribute(a.Name, "ints", a.Ints.Select(i => i.ToString(CultureInfo.InvariantCulture)).ToEquatableArray()),
+            _ => null,
+        };
+    }
+}

@@ -1,0 +1,71 @@
+using System;
+using System.Numerics;
+using System.Numerics.Tensors;
+
+namespace Mz.Kernels;
+
+/// <summary>Elementwise and row-wise kernels over spans, vectorised through TensorPrimitives.</summary>
+public static class VectorKernels
+{
+    public static void Activate<T>(ReadOnlySpan<T> x, Span<T> y, MzActivation activation) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        switch (activation)
+        {
+            case MzActivation.Relu:
+                // TensorPrimitives.Max follows IEEE 754:2019 maximum: NaN in, NaN out (as ONNX Runtime does).
+                TensorPrimitives.Max(x, T.Zero, y);
+                break;
+            case MzActivation.Tanh:
+                TensorPrimitives.Tanh(x, y);
+                break;
+            case MzActivation.Sigmoid:
+                TensorPrimitives.Sigmoid(x, y);
+                break;
+            default:
+                if (!Unsafe.AreSame(x, y)) x.CopyTo(y);
+                break;
+        }
+    }
+
+    public static void Add<T>(ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T> =>
+        TensorPrimitives.Add(a, b, y);
+
+    /// <summary>y = a + scale·b.</summary>
+    public static void AddScaled<T>(ReadOnlySpan<T> a, ReadOnlySpan<T> b, T scale, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T> =>
+        TensorPrimitives.MultiplyAdd(b, scale, a, y);
+
+    public static void Scale<T>(ReadOnlySpan<T> x, T scale, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T> =>
+        TensorPrimitives.Multiply(x, scale, y);
+
+    /// <summary>Softmax or LogSoftmax over consecutive groups, shifted by the group maximum so large logits cannot overflow.</summary>
+    public static void Softmax<T>(ReadOnlySpan<T> x, Span<T> y, int group, bool log) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        for (int start = 0; start < x.Length; start += group)
+        {
+            var input = x.Slice(start, group);
+            var output = y.Slice(start, group);
+            T max = TensorPrimitives.Max(input);
+            if (T.IsNaN(max)) { output.Fill(T.NaN); continue; }
+            TensorPrimitives.Subtract(input, max, output);
+            if (log)
+            {
+                // log-sum-exp of the shifted values; never log(softmax), which underflows to -inf.
+                T sum = T.Zero;
+                foreach (var v in output) sum += T.Exp(v);
+                TensorPrimitives.Subtract(output, T.Log(sum), output);
+            }
+            else
+            {
+                TensorPrimitives.Exp(output, output);
+                T sum = TensorPrimitives.Sum(output);
+                TensorPrimitives.Multiply(output, T.One / sum, output);
+            }
+        }
+    }
+}
+
+file static class Unsafe
+{
+    public static bool AreSame<T>(ReadOnlySpan<T> a, Span<T> b) =>
+        a.Length == b.Length && System.Runtime.CompilerServices.Unsafe.AreSame(ref System.Runtime.InteropServices.MemoryMarshal.GetReference(a), ref System.Runtime.InteropServices.MemoryMarshal.GetReference(b));
+}
