@@ -1,0 +1,85 @@
+extern alias gen;
+using System.Collections.Immutable;
+using System.Reflection;
+using System.Runtime.Loader;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.Diagnostics;
+using Microsoft.CodeAnalysis.Text;
+using MzGenerator = gen::Mz.Generator.MzGenerator;
+using SidecarWriter = gen::Mz.Generator.ModelFiles.SidecarWriter;
+
+namespace Mz.Tests.Infrastructure;
+
+/// <summary>
+/// Runs the real generator over in-memory sources and sidecars with offline reference assemblies, then
+/// compiles (and optionally loads) the result. No file IO inside the generator, no downloads.
+/// </summary>
+public sealed class GeneratorHarness
+{
+    public static readonly ImmutableArray<MetadataReference> References =
+        Basic.Reference.Assemblies.Net100.References.All.Cast<MetadataReference>()
+            .Append(MetadataReference.CreateFromFile(typeof(MzModel).Assembly.Location))
+            .ToImmutableArray();
+
+    public List<string> Sources { get; } = new();
+    public List<AdditionalText> AdditionalTexts { get; } = new();
+    public LanguageVersion LanguageVersion { get; set; } = LanguageVersion.Latest;
+    public bool AllowUnsafe { get; set; } = true;
+
+    public GeneratorHarness AddSource(string source) { Sources.Add(source); return this; }
+
+    /// <summary>Adds a model as MSBuild would: a sidecar whose header names <paramref name="projectPath"/>.</summary>
+    public GeneratorHarness AddModel(string projectPath, byte[] bytes, string kind = "model", string format = "onnx", IEnumerable<KeyValuePair<string, byte[]>>? parts = null)
+    {
+        AdditionalTexts.Add(new InMemoryAdditionalText("/obj/mz/" + projectPath.Replace('/', '_') + ".mz.txt", SidecarWriter.Write(projectPath, kind, format, bytes, parts)));
+        return this;
+    }
+
+    public CSharpCompilation CreateCompilation() =>
+        CSharpCompilation.Create("MzTestAssembly" + Guid.NewGuid().ToString("N"),
+            Sources.Select((s, i) => CSharpSyntaxTree.ParseText(s, new CSharpParseOptions(LanguageVersion), path: $"Source{i}.cs")),
+            References,
+            new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, allowUnsafe: AllowUnsafe, nullableContextOptions: NullableContextOptions.Enable, warningLevel: 9999));
+
+    public GeneratorRun Run()
+    {
+        var compilation = CreateCompilation();
+        var driver = CSharpGeneratorDriver.Create(
+            new[] { new MzGenerator().AsSourceGenerator() },
+            AdditionalTexts,
+            (CSharpParseOptions)compilation.SyntaxTrees.First().Options,
+            optionsProvider: null,
+            driverOptions: new GeneratorDriverOptions(IncrementalGeneratorOutputKind.None, trackIncrementalGeneratorSteps: true));
+        var updated = driver.RunGeneratorsAndUpdateCompilation(compilation, out var output, out var generatorDiagnostics);
+        return new GeneratorRun((CSharpCompilation)output, generatorDiagnostics, updated.GetRunResult(), updated, compilation);
+    }
+}
+
+/// <summary>The outcome of one generator run and helpers to compile and load it.</summary>
+public sealed record GeneratorRun(CSharpCompilation Output, ImmutableArray<Diagnostic> GeneratorDiagnostics, GeneratorDriverRunResult Result, GeneratorDriver Driver, CSharpCompilation Input)
+{
+    public IReadOnlyList<GeneratedSourceResult> GeneratedSources => Result.Results.SelectMany(r => r.GeneratedSources).ToList();
+
+    /// <summary>Emits the compilation; fails with the numbered source when anything of Warning severity or worse is reported.</summary>
+    public Assembly EmitAndLoad()
+    {
+        using var stream = new MemoryStream();
+        var result = Output.Emit(stream);
+        var problems = result.Diagnostics.Where(d => d.Severity >= DiagnosticSeverity.Warning && !d.IsSuppressed).ToList();
+        if (!result.Success || problems.Count > 0)
+        {
+            var listing = string.Join("\n\n", GeneratedSources.Select(s => s.HintName + ":\n" + Numbered(s.SourceText.ToString())));
+            throw new Xunit.Sdk.XunitException("generated code does not compile cleanly:\n" + string.Join("\n", problems) + "\n\n" + Truncate(listing, 20000));
+        }
+        stream.Position = 0;
+        var context = new AssemblyLoadContext("mz-test-" + Guid.NewGuid().ToString("N"), isCollectible: true);
+        context.Resolving += (ctx, name) => name.Name == typeof(MzModel).Assembly.GetName().Name ? typeof(MzModel).Assembly : null;
+        return context.LoadFromStream(stream);
+    }
+
+    private static string Numbered(string text) =>
+        string.Join("\n", text.Split('\n').Select((line, i) => $"{i + 1,5}: {line}"));
+
+    private static string Truncate(string text, int length) => text.Length <= length ? text : text.Substring(0, length) + "\n...";
+}
