@@ -85,8 +85,9 @@ public static class NetworkPlanner
 
         long parameters = graph.Initializers.Values.Where(t => ElementTypes.IsFloat(t.SourceType)).Sum(t => t.ElementCount);
         var summary = new List<string>(lowering.Summary);
+        // The plan keeps no source locations: a moved line must change diagnostics only, never the output.
         var plan = new NetworkPlan(
-            declaration,
+            declaration with { AttributeLocation = null, Diagnostics = EquatableArray<DiagnosticInfo>.Empty },
             file.SourcePath,
             file.Blob.Hash,
             prepared.ComputeType == ElementType.Float64 ? "double" : "float",
