@@ -4,6 +4,7 @@ using System.Threading;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Mz.Core.Declared;
 using Mz.Generator.Diagnostics;
 using Mz.Generator.Model;
 
@@ -43,20 +44,90 @@ public static class DeclarationReader
         }
 
         string modelPath = attribute.ConstructorArguments.Length > 0 && attribute.ConstructorArguments[0].Value is string s ? s : "";
-        if (string.IsNullOrWhiteSpace(modelPath))
-            diagnostics.Add(DiagnosticInfo.Create(MzDiagnostics.InvalidAttributeArgument, attributeLocation, "model", "the model path is empty; name an .onnx file of the project"));
-
-        string? calibration = null;
+        string? calibration = null, weights = null;
+        int inputSize = 0, layout = 0;
         foreach (var named in attribute.NamedArguments)
-            if (named.Key == "Calibration" && named.Value.Value is string c) calibration = c;
+        {
+            switch (named.Key)
+            {
+                case "Calibration" when named.Value.Value is string c: calibration = c; break;
+                case "Weights" when named.Value.Value is string w: weights = w; break;
+                case "InputSize" when named.Value.Value is int size: inputSize = size; break;
+                case "WeightLayout" when named.Value.Value is int l: layout = l; break;
+            }
+        }
+
+        var (layers, layerLocations) = ReadLayers(symbol, cancellationToken);
+        bool hasModel = attribute.ConstructorArguments.Length > 0;
+        if (hasModel && string.IsNullOrWhiteSpace(modelPath))
+            diagnostics.Add(DiagnosticInfo.Create(MzDiagnostics.InvalidAttributeArgument, attributeLocation, "model", "the model path is empty; name an .onnx file of the project"));
+        else if (hasModel && weights != null)
+            diagnostics.Add(DiagnosticInfo.Create(MzDiagnostics.InvalidAttributeArgument, attributeLocation, "Weights", "give either an ONNX model or Weights with layer attributes, not both"));
+        else if (hasModel && layers.Count > 0)
+            diagnostics.Add(DiagnosticInfo.Create(MzDiagnostics.InvalidAttributeArgument, layerLocations[0], "layers", "layer attributes describe a network built from Weights; an ONNX model already defines its layers"));
+        else if (!hasModel && string.IsNullOrWhiteSpace(weights))
+            diagnostics.Add(DiagnosticInfo.Create(MzDiagnostics.InvalidAttributeArgument, attributeLocation, "Weights", "name an ONNX model, [MzNetwork(\"model.onnx\")], or a weights file with layer attributes, [MzNetwork(Weights = \"w.safetensors\", InputSize = n)]"));
+        else if (!hasModel && inputSize <= 0)
+            diagnostics.Add(DiagnosticInfo.Create(MzDiagnostics.InvalidAttributeArgument, attributeLocation, "InputSize", $"a declared network needs InputSize > 0, got {inputSize}"));
+        else if (!hasModel && layers.Count == 0)
+            diagnostics.Add(DiagnosticInfo.Create(MzDiagnostics.InvalidAttributeArgument, attributeLocation, "layers", "a declared network needs layer attributes such as [MzDense(10, Weight = \"out.weight\")]"));
 
         var containers = new List<TypeDeclarationInfo>();
         for (var t = symbol; t != null; t = t.ContainingType)
             containers.Insert(0, new TypeDeclarationInfo(KeywordOf(t), t.Name, t.IsStatic ? "static partial" : "partial"));
 
         string ns = symbol.ContainingNamespace is { IsGlobalNamespace: false } n ? n.ToDisplayString() : "";
-        return new NetworkDeclaration(ns, containers.ToEquatableArray(), modelPath.Trim(), calibration, attributeLocation, diagnostics.ToEquatableArray());
+        return new NetworkDeclaration(ns, containers.ToEquatableArray(), modelPath.Trim(), calibration, attributeLocation, diagnostics.ToEquatableArray())
+        {
+            WeightsPath = hasModel ? "" : (weights ?? "").Trim(),
+            InputSize = inputSize,
+            WeightLayout = (WeightLayout)layout,
+            Layers = layers.ToEquatableArray(),
+            LayerLocations = layerLocations.ToEquatableArray(),
+        };
     }
+
+    /// <summary>[MzDense], [MzResidual] and [MzSoftmax] in declaration order.</summary>
+    private static (List<DeclaredLayer> Layers, List<LocationInfo> Locations) ReadLayers(INamedTypeSymbol symbol, CancellationToken cancellationToken)
+    {
+        var layers = new List<DeclaredLayer>();
+        var locations = new List<LocationInfo>();
+        foreach (var data in symbol.GetAttributes())
+        {
+            string? name = data.AttributeClass?.ToDisplayString();
+            DeclaredLayer? layer = name switch
+            {
+                "Mz.MzDenseAttribute" => new DeclaredLayer(DeclaredLayerKind.Dense, data.ConstructorArguments.Length > 0 && data.ConstructorArguments[0].Value is int units ? units : 0,
+                    Named(data, "Weight") as string ?? "", Named(data, "Bias") as string, ActivationName(Named(data, "Activation"), "None"), 1, 1.0, 0),
+                "Mz.MzResidualAttribute" => new DeclaredLayer(DeclaredLayerKind.Residual, 0,
+                    Named(data, "Weight") as string ?? "", Named(data, "Bias") as string, ActivationName(Named(data, "Activation"), "Tanh"),
+                    Named(data, "Count") as int? ?? 1, Named(data, "Step") is float step ? step : 1.0, Named(data, "StartIndex") as int? ?? 0),
+                "Mz.MzSoftmaxAttribute" => new DeclaredLayer(DeclaredLayerKind.Softmax, 0, "", null, "None", 1, 1.0, 0),
+                _ => null,
+            };
+            if (layer == null) continue;
+            layers.Add(layer);
+            locations.Add(LocationInfo.From(data.ApplicationSyntaxReference?.GetSyntax(cancellationToken)) ?? new LocationInfo(null, default, null));
+        }
+        return (layers, locations);
+    }
+
+    private static object? Named(AttributeData data, string name)
+    {
+        foreach (var pair in data.NamedArguments)
+            if (pair.Key == name) return pair.Value.Value;
+        return null;
+    }
+
+    private static string ActivationName(object? value, string fallback) => value switch
+    {
+        0 => "None",
+        1 => "Relu",
+        2 => "Tanh",
+        3 => "Sigmoid",
+        int other => "Activation" + other,
+        _ => fallback,
+    };
 
     private static string KeywordOf(INamedTypeSymbol type) => type switch
     {

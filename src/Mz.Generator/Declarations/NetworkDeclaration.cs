@@ -1,3 +1,4 @@
+using Mz.Core.Declared;
 using Mz.Generator.Diagnostics;
 using Mz.Generator.Model;
 
@@ -15,6 +16,21 @@ public sealed record NetworkDeclaration(
     LocationInfo? AttributeLocation,
     EquatableArray<DiagnosticInfo> Diagnostics)
 {
+    /// <summary>For a declared network: the weights file (empty for ONNX models).</summary>
+    public string WeightsPath { get; init; } = "";
+
+    public int InputSize { get; init; }
+
+    public WeightLayout WeightLayout { get; init; }
+
+    /// <summary>Layers declared in attributes, in declaration order.</summary>
+    public EquatableArray<DeclaredLayer> Layers { get; init; } = EquatableArray<DeclaredLayer>.Empty;
+
+    /// <summary>Where each declared layer's attribute is, for shape diagnostics (stripped from plans).</summary>
+    public EquatableArray<LocationInfo> LayerLocations { get; init; } = EquatableArray<LocationInfo>.Empty;
+
+    public bool IsDeclaredNetwork => WeightsPath.Length > 0;
+
     public TypeDeclarationInfo Type => Containers[Containers.Count - 1];
 
     /// <summary>Fully qualified display name, e.g. "Samples.Outer.Digits".</summary>

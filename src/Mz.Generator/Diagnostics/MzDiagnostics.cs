@@ -20,6 +20,7 @@ public static class MzDiagnostics
     public const string InvalidGraphId = "MZ0202";
     public const string UnsupportedTypeId = "MZ0203";
     public const string FixedBatchId = "MZ0204";
+    public const string DeclaredLayerMismatchId = "MZ0205";
     public const string InterpreterFallbackId = "MZ0301";
     public const string InternalErrorId = "MZ0999";
 
@@ -94,6 +95,12 @@ public static class MzDiagnostics
         "Mz.Network", DiagnosticSeverity.Warning,
         "Exporters sometimes bake a concrete batch into a Reshape target; the generated code then runs one batch of that size at a time.");
 
+    public static readonly DiagnosticDescriptor DeclaredLayerMismatch = Rule(DeclaredLayerMismatchId,
+        "Declared layer does not match the weights",
+        "The network '{0}' does not match its weights file: {1}",
+        "Mz.Network", DiagnosticSeverity.Error,
+        "A layer attribute names a tensor that is missing or whose shape disagrees with the layer's inputs and units.");
+
     public static readonly DiagnosticDescriptor InterpreterFallback = Rule(InterpreterFallbackId,
         "Node runs through the runtime interpreter",
         "Node '{0}' ({1}) of '{2}' has no specialised kernel and runs through the runtime interpreter (slower, allocates)",
@@ -119,6 +126,7 @@ public static class MzDiagnostics
         InvalidGraphId => InvalidGraph,
         UnsupportedTypeId => UnsupportedType,
         FixedBatchId => FixedBatch,
+        DeclaredLayerMismatchId => DeclaredLayerMismatch,
         InterpreterFallbackId => InterpreterFallback,
         InternalErrorId => InternalError,
         _ => null,

@@ -3,6 +3,8 @@ using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
 using System.Threading;
+using Mz.Core.Data;
+using Mz.Core.Declared;
 using Mz.Core.Ir;
 using Mz.Core.Lowering;
 using Mz.Core.Onnx;
@@ -26,13 +28,14 @@ public static class NetworkPlanner
             return new NetworkResult(null, diagnostics.ToEquatableArray());
 
         var location = declaration.AttributeLocation;
-        string path = SidecarReader.NormalizePath(declaration.ModelPath);
+        string requested = declaration.IsDeclaredNetwork ? declaration.WeightsPath : declaration.ModelPath;
+        string path = SidecarReader.NormalizePath(requested);
         var file = files.FirstOrDefault(f => f.Kind == "model" && string.Equals(f.SourcePath, path, StringComparison.Ordinal))
             ?? files.FirstOrDefault(f => f.Kind == "model" && string.Equals(f.SourcePath, path, StringComparison.OrdinalIgnoreCase));
         if (file == null)
         {
             var known = files.Where(f => f.Kind == "model").Select(f => f.SourcePath).OrderBy(p => p, StringComparer.Ordinal).ToList();
-            diagnostics.Add(DiagnosticInfo.Create(MzDiagnostics.ModelFileMissing, location, declaration.ModelPath, known.Count == 0 ? "none" : string.Join(", ", known)));
+            diagnostics.Add(DiagnosticInfo.Create(MzDiagnostics.ModelFileMissing, location, requested, known.Count == 0 ? "none" : string.Join(", ", known)));
             return new NetworkResult(null, diagnostics.ToEquatableArray());
         }
         if (file.Error != null || file.Blob == null)
@@ -44,11 +47,22 @@ public static class NetworkPlanner
         Graph graph;
         try
         {
-            graph = OnnxModelReader.Read(file.Blob.Bytes, file.FindPart);
+            graph = declaration.IsDeclaredNetwork ? BuildDeclared(declaration, file) : OnnxModelReader.Read(file.Blob.Bytes, file.FindPart);
         }
         catch (OnnxFormatException e)
         {
             diagnostics.Add(DiagnosticInfo.Create(MzDiagnostics.ModelMalformed, location, file.SourcePath, e.Message));
+            return new NetworkResult(null, diagnostics.ToEquatableArray());
+        }
+        catch (DataFormatException e)
+        {
+            diagnostics.Add(DiagnosticInfo.Create(MzDiagnostics.ModelMalformed, location, file.SourcePath, e.Message));
+            return new NetworkResult(null, diagnostics.ToEquatableArray());
+        }
+        catch (DeclaredNetworkException e)
+        {
+            var at = e.LayerIndex >= 0 && e.LayerIndex < declaration.LayerLocations.Count ? declaration.LayerLocations[e.LayerIndex] : location;
+            diagnostics.Add(DiagnosticInfo.Create(MzDiagnostics.DeclaredLayerMismatch, at, declaration.FullName, e.Message));
             return new NetworkResult(null, diagnostics.ToEquatableArray());
         }
         cancellationToken.ThrowIfCancellationRequested();
@@ -87,7 +101,7 @@ public static class NetworkPlanner
         var summary = new List<string>(lowering.Summary);
         // The plan keeps no source locations: a moved line must change diagnostics only, never the output.
         var plan = new NetworkPlan(
-            declaration with { AttributeLocation = null, Diagnostics = EquatableArray<DiagnosticInfo>.Empty },
+            declaration with { AttributeLocation = null, Diagnostics = EquatableArray<DiagnosticInfo>.Empty, LayerLocations = EquatableArray<LocationInfo>.Empty },
             file.SourcePath,
             file.Blob.Hash,
             prepared.ComputeType == ElementType.Float64 ? "double" : "float",
@@ -102,6 +116,15 @@ public static class NetworkPlanner
             lowering.MultiplyAdds,
             summary.ToEquatableArray());
         return new NetworkResult(plan, diagnostics.ToEquatableArray());
+    }
+
+    /// <summary>The attribute front end: weights file + declared layers → the same graph IR an ONNX file gives.</summary>
+    private static Graph BuildDeclared(NetworkDeclaration declaration, ModelFile file)
+    {
+        if (file.Format != "safetensors")
+            throw new DataFormatException($"Weights must name a .safetensors file, got a {file.Format} file");
+        var tensors = SafetensorsReader.Read(file.Blob!.Bytes, file.SourcePath);
+        return DeclaredNetworkBuilder.Build(declaration.InputSize, declaration.WeightLayout, declaration.Layers.ToList(), tensors);
     }
 
     private static string ShapeText(PreparedGraph graph, string value) =>

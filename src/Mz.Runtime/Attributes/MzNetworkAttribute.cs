@@ -7,9 +7,18 @@ namespace Mz;
 /// <c>InputSize</c>, <c>OutputSize</c>, <c>Predict</c> (one row) and <c>PredictBatch</c> (row-major rows).
 /// </summary>
 /// <example>
+/// From an ONNX file:
 /// <code>
 /// [MzNetwork("models/digits.onnx")]
 /// public static partial class Digits { }
+/// </code>
+/// From a weights file plus layers declared in attributes (in declaration order):
+/// <code>
+/// [MzNetwork(Weights = "models/resnet.safetensors", InputSize = 64)]
+/// [MzDense(64, Weight = "inp.weight", Bias = "inp.bias")]
+/// [MzResidual(Count = 32, Step = 1f / 32, Activation = MzActivation.Tanh, Weight = "blocks.{i}.weight", Bias = "blocks.{i}.bias")]
+/// [MzDense(10, Weight = "out.weight", Bias = "out.bias")]
+/// public static partial class ResNet { }
 /// </code>
 /// </example>
 [AttributeUsage(AttributeTargets.Class, AllowMultiple = false, Inherited = false)]
@@ -18,8 +27,20 @@ public sealed class MzNetworkAttribute : Attribute
     /// <param name="model">Project-relative path of the ONNX model; the file must be an <c>MzModel</c> item (every *.onnx is by default).</param>
     public MzNetworkAttribute(string model) { Model = model; }
 
-    /// <summary>Project-relative path of the ONNX model.</summary>
-    public string Model { get; }
+    /// <summary>Declares a network from <see cref="Weights"/> and layer attributes instead of an ONNX file.</summary>
+    public MzNetworkAttribute() { }
+
+    /// <summary>Project-relative path of the ONNX model, or null for a declared network.</summary>
+    public string? Model { get; }
+
+    /// <summary>Project-relative path of a safetensors file holding the weights of the declared layers.</summary>
+    public string? Weights { get; set; }
+
+    /// <summary>Values per input row of a declared network.</summary>
+    public int InputSize { get; set; }
+
+    /// <summary>How weight matrices are stored in <see cref="Weights"/> (default: PyTorch's [out, in]).</summary>
+    public MzWeightLayout WeightLayout { get; set; }
 
     /// <summary>Calibration rows for analysis and reduction: <c>"data/calib.npz:x"</c> (an .npy, or an .npz with a key; default key <c>x</c>).</summary>
     public string? Calibration { get; set; }
