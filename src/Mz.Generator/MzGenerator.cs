@@ -82,7 +82,7 @@ public sealed partial class MzGenerator : IIncrementalGenerator
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            var diagnostics = declaration.Diagnostics.ToList();
+            var diagnostics = new System.Collections.Generic.List<DiagnosticInfo>();
             diagnostics.Add(DiagnosticInfo.Create(MzDiagnostics.InternalError, declaration.AttributeLocation, declaration.FullName, e.GetType().Name + ": " + e.Message));
             return new NetworkResult(null, diagnostics.ToEquatableArray());
         }

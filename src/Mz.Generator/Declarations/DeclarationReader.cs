@@ -15,11 +15,12 @@ public static class DeclarationReader
 {
     public const string AttributeName = "Mz.MzNetworkAttribute";
 
-    public static NetworkDeclaration Read(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
+    public static NetworkDeclaration Read(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken) =>
+        Read((INamedTypeSymbol)context.TargetSymbol, (ClassDeclarationSyntax)context.TargetNode, context.Attributes[0], cancellationToken);
+
+    /// <summary>Shared by the generator and the analyzer, so both judge a declaration identically.</summary>
+    public static NetworkDeclaration Read(INamedTypeSymbol symbol, ClassDeclarationSyntax syntax, AttributeData attribute, CancellationToken cancellationToken)
     {
-        var symbol = (INamedTypeSymbol)context.TargetSymbol;
-        var syntax = (ClassDeclarationSyntax)context.TargetNode;
-        var attribute = context.Attributes[0];
         var attributeSyntax = attribute.ApplicationSyntaxReference?.GetSyntax(cancellationToken);
         var attributeLocation = LocationInfo.From(attributeSyntax);
         var diagnostics = new List<DiagnosticInfo>();
@@ -34,6 +35,8 @@ public static class DeclarationReader
                 break;
             }
         }
+        if (!symbol.IsStatic && symbol.TypeKind == TypeKind.Class && diagnostics.Count == 0)
+            diagnostics.Add(DiagnosticInfo.Create(MzDiagnostics.ClassNotStatic, new LocationInfo(syntax.SyntaxTree, syntax.Identifier.Span, null), symbol.ToDisplayString()));
         for (var t = symbol; t != null; t = t.ContainingType)
         {
             if (t.TypeParameters.Length > 0)

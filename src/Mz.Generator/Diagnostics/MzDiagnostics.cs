@@ -12,6 +12,8 @@ public static class MzDiagnostics
     public const string ClassNotPartialId = "MZ0001";
     public const string GenericContainerId = "MZ0002";
     public const string InvalidAttributeArgumentId = "MZ0003";
+    public const string ClassNotStaticId = "MZ0004";
+    public const string SpanLengthMismatchId = "MZ0005";
     public const string ModelFileMissingId = "MZ0101";
     public const string ModelMalformedId = "MZ0102";
     public const string OpsetUnsupportedId = "MZ0103";
@@ -46,6 +48,18 @@ public static class MzDiagnostics
         "The [MzNetwork] argument '{0}' is invalid: {1}",
         "Mz.Usage", DiagnosticSeverity.Error,
         "The attribute needs a model path (an .onnx file that is part of the build).");
+
+    public static readonly DiagnosticDescriptor ClassNotStatic = Rule(ClassNotStaticId,
+        "Network class should be static",
+        "The class '{0}' marked with [MzNetwork] should be 'static': all generated members are static",
+        "Mz.Usage", DiagnosticSeverity.Warning,
+        "The generated network is a set of static members; a static class prevents meaningless instances.");
+
+    public static readonly DiagnosticDescriptor SpanLengthMismatch = Rule(SpanLengthMismatchId,
+        "Span length does not match the network",
+        "'{0}' gets {1} values here, but {2} needs {3}; the call will throw ArgumentException",
+        "Mz.Usage", DiagnosticSeverity.Warning,
+        "A constant-length array or stackalloc passed to Predict must hold exactly one row; to PredictBatch a whole number of rows.");
 
     public static readonly DiagnosticDescriptor ModelFileMissing = Rule(ModelFileMissingId,
         "Model file is not part of the build",
@@ -118,6 +132,8 @@ public static class MzDiagnostics
         ClassNotPartialId => ClassNotPartial,
         GenericContainerId => GenericContainer,
         InvalidAttributeArgumentId => InvalidAttributeArgument,
+        ClassNotStaticId => ClassNotStatic,
+        SpanLengthMismatchId => SpanLengthMismatch,
         ModelFileMissingId => ModelFileMissing,
         ModelMalformedId => ModelMalformed,
         OpsetUnsupportedId => OpsetUnsupported,

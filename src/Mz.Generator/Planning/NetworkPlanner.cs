@@ -23,8 +23,10 @@ public static class NetworkPlanner
 {
     public static NetworkResult Plan(NetworkDeclaration declaration, IReadOnlyList<ModelFile> files, CancellationToken cancellationToken)
     {
-        var diagnostics = new List<DiagnosticInfo>(declaration.Diagnostics);
-        if (diagnostics.Any(d => MzDiagnostics.Find(d.Id)?.DefaultSeverity == Microsoft.CodeAnalysis.DiagnosticSeverity.Error))
+        // Declaration diagnostics are reported by NetworkDeclarationAnalyzer (so the IDE shows them without
+        // running the generator); here they only decide whether code can be generated.
+        var diagnostics = new List<DiagnosticInfo>();
+        if (declaration.Diagnostics.Any(d => MzDiagnostics.Find(d.Id)?.DefaultSeverity == Microsoft.CodeAnalysis.DiagnosticSeverity.Error))
             return new NetworkResult(null, diagnostics.ToEquatableArray());
 
         var location = declaration.AttributeLocation;

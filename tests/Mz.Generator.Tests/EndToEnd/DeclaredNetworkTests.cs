@@ -132,7 +132,14 @@ public sealed class DeclaredNetworkTests
     [InlineData("[MzNetwork(\"m.onnx\", Weights = \"w.safetensors\")]", "not both")]
     public void InvalidDeclarationsGetAnArgumentDiagnostic(string declaration, string expected)
     {
-        var diagnostic = SingleDiagnostic(declaration);
+        var run = new GeneratorHarness()
+            .AddSource("using Mz;\nnamespace D;\n" + declaration + "\npublic static partial class Declared { }")
+            .AddModel("w.safetensors", Safetensors("digits-mlp"), format: "safetensors")
+            .AddModel("m.onnx", new TrainedModel("digits-mlp").OnnxBytes)
+            .Run();
+        Assert.Empty(run.GeneratorDiagnostics);
+        Assert.Empty(run.GeneratedSources);
+        var diagnostic = Assert.Single(run.AnalyzerDiagnostics());
         Assert.Equal("MZ0003", diagnostic.Id);
         Assert.Contains(expected, diagnostic.GetMessage());
     }

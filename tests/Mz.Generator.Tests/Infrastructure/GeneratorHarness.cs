@@ -61,6 +61,16 @@ public sealed record GeneratorRun(CSharpCompilation Output, ImmutableArray<Diagn
 {
     public IReadOnlyList<GeneratedSourceResult> GeneratedSources => Result.Results.SelectMany(r => r.GeneratedSources).ToList();
 
+    /// <summary>Runs Mz's analyzers over the compilation including generated code; pragma suppressions apply.</summary>
+    public IReadOnlyList<Diagnostic> AnalyzerDiagnostics()
+    {
+        var analyzers = ImmutableArray.Create<Microsoft.CodeAnalysis.Diagnostics.DiagnosticAnalyzer>(
+            new gen::Mz.Generator.Diagnostics.Analyzers.NetworkDeclarationAnalyzer(),
+            new gen::Mz.Generator.Diagnostics.Analyzers.SpanLengthAnalyzer());
+        return Output.WithAnalyzers(analyzers).GetAnalyzerDiagnosticsAsync().GetAwaiter().GetResult()
+            .Where(d => d.Id.StartsWith("MZ", StringComparison.Ordinal)).ToList();
+    }
+
     /// <summary>Emits the compilation; fails with the numbered source when anything of Warning severity or worse is reported.</summary>
     public Assembly EmitAndLoad()
     {

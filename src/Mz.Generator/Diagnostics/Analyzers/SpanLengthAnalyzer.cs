@@ -1,0 +1,86 @@
+using System.Collections.Immutable;
+using System.Linq;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Diagnostics;
+using Mz.Generator.Declarations;
+
+namespace Mz.Generator.Diagnostics.Analyzers;
+
+/// <summary>
+/// Flags Predict/PredictBatch calls whose argument is a constant-length array or stackalloc of the wrong size:
+/// a certain ArgumentException at run time, visible at build time because the sizes are constants.
+/// </summary>
+[DiagnosticAnalyzer(LanguageNames.CSharp)]
+public sealed class SpanLengthAnalyzer : DiagnosticAnalyzer
+{
+    public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(MzDiagnostics.SpanLengthMismatch);
+
+    public override void Initialize(AnalysisContext context)
+    {
+        context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
+        context.EnableConcurrentExecution();
+        context.RegisterSyntaxNodeAction(AnalyzeInvocation, SyntaxKind.InvocationExpression);
+    }
+
+    private static void AnalyzeInvocation(SyntaxNodeAnalysisContext context)
+    {
+        var invocation = (InvocationExpressionSyntax)context.Node;
+        if (context.SemanticModel.GetSymbolInfo(invocation, context.CancellationToken).Symbol is not IMethodSymbol method) return;
+        if (method.Name is not ("Predict" or "PredictBatch") || !method.IsStatic) return;
+        var network = method.ContainingType;
+        if (!network.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == DeclarationReader.AttributeName)) return;
+
+        bool batch = method.Name == "PredictBatch";
+        int inputCount = method.Parameters.Count(p => p.Type.Name == "ReadOnlySpan");
+        bool single = method.Parameters.Length == 2;
+        foreach (var argument in invocation.ArgumentList.Arguments)
+        {
+            var parameter = argument.NameColon != null
+                ? method.Parameters.FirstOrDefault(p => p.Name == argument.NameColon.Name.Identifier.ValueText)
+                : method.Parameters.ElementAtOrDefault(invocation.ArgumentList.Arguments.IndexOf(argument));
+            if (parameter == null) continue;
+            int? length = ConstantLength(argument.Expression, context.SemanticModel, context.CancellationToken);
+            if (length == null) continue;
+
+            bool isInput = parameter.Ordinal < inputCount;
+            string stem = single ? (isInput ? "Input" : "Output") : Pascal(batch && parameter.Name.EndsWith("s") ? parameter.Name.Substring(0, parameter.Name.Length - 1) : parameter.Name);
+            var sizeField = network.GetMembers(stem + "Size").OfType<IFieldSymbol>().FirstOrDefault(f => f.HasConstantValue && f.ConstantValue is int);
+            if (sizeField == null) continue;
+            int size = (int)sizeField.ConstantValue!;
+            bool wrong = batch ? size == 0 || length.Value % size != 0 : length.Value != size;
+            if (!wrong) continue;
+            string need = batch ? $"a multiple of {size} (whole rows)" : size.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            context.ReportDiagnostic(Diagnostic.Create(MzDiagnostics.SpanLengthMismatch, argument.GetLocation(),
+                parameter.Name, length.Value.ToString(System.Globalization.CultureInfo.InvariantCulture), network.Name + "." + method.Name, need));
+        }
+    }
+
+    /// <summary>The length of `new T[n]`, `new T[] { ... }` or `stackalloc T[n]` when it is a compile-time constant.</summary>
+    private static int? ConstantLength(ExpressionSyntax expression, SemanticModel model, System.Threading.CancellationToken ct)
+    {
+        switch (expression)
+        {
+            case ArrayCreationExpressionSyntax array when array.Type.RankSpecifiers.Count == 1:
+                if (array.Initializer != null) return array.Initializer.Expressions.Count;
+                return Constant(array.Type.RankSpecifiers[0].Sizes.FirstOrDefault(), model, ct);
+            case StackAllocArrayCreationExpressionSyntax stack when stack.Type is ArrayTypeSyntax arrayType && arrayType.RankSpecifiers.Count == 1:
+                if (stack.Initializer != null) return stack.Initializer.Expressions.Count;
+                return Constant(arrayType.RankSpecifiers[0].Sizes.FirstOrDefault(), model, ct);
+            case ImplicitArrayCreationExpressionSyntax implicitArray:
+                return implicitArray.Initializer.Expressions.Count;
+            default:
+                return null;
+        }
+    }
+
+    private static int? Constant(ExpressionSyntax? size, SemanticModel model, System.Threading.CancellationToken ct) =>
+        size != null && model.GetConstantValue(size, ct) is { HasValue: true, Value: int n } ? n : null;
+
+    private static string Pascal(string name)
+    {
+        var trimmed = name.TrimStart('@', '_');
+        return trimmed.Length == 0 ? trimmed : char.ToUpperInvariant(trimmed[0]) + trimmed.Substring(1);
+    }
+}

@@ -1,0 +1,109 @@
+using Microsoft.CodeAnalysis;
+using Mz.Tests.Infrastructure;
+using Xunit;
+
+namespace Mz.Tests.Diagnostics;
+
+/// <summary>Analyzer diagnostics: precise locations, suppressible by #pragma, and the span-length check.</summary>
+public sealed class AnalyzerTests
+{
+    private static GeneratorRun Run(string source) =>
+        new GeneratorHarness().AddSource(source).AddModel("m.onnx", new TrainedModel("digits-mlp").OnnxBytes).Run();
+
+    private static string Located(Diagnostic d) => d.Location.SourceTree!.GetText().ToString(d.Location.SourceSpan);
+
+    [Fact]
+    public void NonStaticClassGetsAWarningAndStillCompiles()
+    {
+        var run = Run("using Mz; [MzNetwork(\"m.onnx\")] public partial class Net { }");
+        var diagnostic = Assert.Single(run.AnalyzerDiagnostics());
+        Assert.Equal("MZ0004", diagnostic.Id);
+        Assert.Equal(DiagnosticSeverity.Warning, diagnostic.Severity);
+        Assert.Equal("Net", Located(diagnostic));
+        Assert.NotEmpty(run.GeneratedSources);
+    }
+
+    [Fact]
+    public void GenericContainerIsAnError()
+    {
+        var run = Run("using Mz; public static partial class Outer<T> { [MzNetwork(\"m.onnx\")] public static partial class Net { } }");
+        var diagnostic = Assert.Single(run.AnalyzerDiagnostics());
+        Assert.Equal("MZ0002", diagnostic.Id);
+        Assert.Empty(run.GeneratedSources);
+    }
+
+    [Fact]
+    public void PragmaSuppressesAnalyzerDiagnostics()
+    {
+        var run = Run("""
+            using Mz;
+            [MzNetwork("m.onnx")]
+            #pragma warning disable MZ0004 // instances are wanted here
+            public partial class Net { }
+            #pragma warning restore MZ0004
+            """);
+        Assert.DoesNotContain(run.AnalyzerDiagnostics(), d => !d.IsSuppressed);
+    }
+
+    [Fact]
+    public void WrongConstantLengthsArePointedAt()
+    {
+        var run = Run("""
+            using System;
+            using Mz;
+            [MzNetwork("m.onnx")]
+            public static partial class Net { }
+            public static class Use
+            {
+                public static void Call()
+                {
+                    Net.Predict(new float[63], new float[10]);
+                    Net.Predict(new float[64], stackalloc float[9]);
+                    Net.Predict(new float[64], new float[Net.OutputSize]);
+                    Net.PredictBatch(new float[130], new float[20]);
+                    Net.PredictBatch(new float[128], new float[20]);
+                }
+            }
+            """);
+        var diagnostics = run.AnalyzerDiagnostics().OrderBy(d => d.Location.SourceSpan.Start).ToList();
+        Assert.Equal(new[] { "MZ0005", "MZ0005", "MZ0005" }, diagnostics.Select(d => d.Id));
+        Assert.Equal("new float[63]", Located(diagnostics[0]));
+        Assert.Contains("63 values", diagnostics[0].GetMessage());
+        Assert.Contains("needs 64", diagnostics[0].GetMessage());
+        Assert.Equal("stackalloc float[9]", Located(diagnostics[1]));
+        Assert.Equal("new float[130]", Located(diagnostics[2]));
+        Assert.Contains("multiple of 64", diagnostics[2].GetMessage());
+    }
+
+    [Fact]
+    public void EveryPrefixOfADeclarationNeverCrashesTheGenerator()
+    {
+        const string source = """
+            using Mz;
+            namespace N;
+            [MzNetwork("m.onnx", Calibration = "c.npz:x")]
+            public static partial class Net { }
+            """;
+        for (int length = 0; length <= source.Length; length++)
+        {
+            var run = Run(source.Substring(0, length));
+            Assert.DoesNotContain(run.GeneratorDiagnostics, d => d.Id is "CS8785" or "MZ0999");
+            run.AnalyzerDiagnostics(); // must not throw either
+        }
+    }
+
+    [Fact]
+    public void SameClassNameInTwoNamespacesBothCompile()
+    {
+        var run = new GeneratorHarness()
+            .AddSource("using Mz; namespace A { [MzNetwork(\"m.onnx\")] public static partial class Net { } }")
+            .AddSource("using Mz; namespace B { [MzNetwork(\"c.onnx\")] public static partial class Net { } }")
+            .AddModel("m.onnx", new TrainedModel("digits-mlp").OnnxBytes)
+            .AddModel("c.onnx", new TrainedModel("cancer-mlp").OnnxBytes)
+            .Run();
+        Assert.Empty(run.GeneratorDiagnostics);
+        var assembly = run.EmitAndLoad();
+        Assert.Equal(64, new CompiledNetwork(assembly, "A.Net").InputSize);
+        Assert.Equal(30, new CompiledNetwork(assembly, "B.Net").InputSize);
+    }
+}
