@@ -24,6 +24,40 @@ public sealed class GeneratedSourceBaselineTests
     }
 
     [Fact]
+    public void CancerMlp() => VerifyModel("cancer-mlp", "CancerNet", nameof(CancerMlp));
+
+    [Fact]
+    public void StochasticResNet2d() => VerifyModel("stochastic-resnet-2d", "MoonsNet", nameof(StochasticResNet2d));
+
+    private static void VerifyModel(string model, string className, string testName)
+    {
+        var run = new GeneratorHarness()
+            .AddSource($$"""
+                using Mz;
+                namespace Samples;
+                [MzNetwork("models/{{model}}/model.onnx")]
+                public static partial class {{className}} { }
+                """)
+            .AddModel($"models/{model}/model.onnx", new TrainedModel(model).OnnxBytes)
+            .Run();
+        Assert.Empty(run.GeneratorDiagnostics);
+        Baselines.Verify(run, testName);
+    }
+
+    [Theory]
+    [InlineData(Microsoft.CodeAnalysis.CSharp.LanguageVersion.CSharp11, true)]
+    [InlineData(Microsoft.CodeAnalysis.CSharp.LanguageVersion.CSharp12, false)]
+    [InlineData(Microsoft.CodeAnalysis.CSharp.LanguageVersion.Latest, false)]
+    public void GeneratedCodeCompilesCleanlyAcrossLanguageVersionsAndUnsafeSettings(Microsoft.CodeAnalysis.CSharp.LanguageVersion version, bool allowUnsafe)
+    {
+        var harness = new GeneratorHarness { LanguageVersion = version, AllowUnsafe = allowUnsafe }
+            .AddSource("using Mz; namespace S { [MzNetwork(\"m.onnx\")] public static partial class Net { } }")
+            .AddModel("m.onnx", new TrainedModel("digits-resmlp-deep").OnnxBytes);
+        var network = new CompiledNetwork(harness.Run().EmitAndLoad(), "S.Net");
+        Assert.Equal(64, network.InputSize);
+    }
+
+    [Fact]
     public void BaselineUpdatesAreNeverEnabledInCi()
     {
         bool ci = string.Equals(Environment.GetEnvironmentVariable("CI"), "true", StringComparison.OrdinalIgnoreCase);
