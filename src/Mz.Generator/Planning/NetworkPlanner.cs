@@ -123,11 +123,20 @@ public static class NetworkPlanner
     /// <summary>The attribute front end: weights file + declared layers → the same graph IR an ONNX file gives.</summary>
     private static Graph BuildDeclared(NetworkDeclaration declaration, ModelFile file)
     {
-        if (file.Format != "safetensors")
-            throw new DataFormatException($"Weights must name a .safetensors file, got a {file.Format} file");
-        var tensors = SafetensorsReader.Read(file.Blob!.Bytes, file.SourcePath);
+        Dictionary<string, TensorData> tensors = file.Format switch
+        {
+            "safetensors" => SafetensorsReader.Read(file.Blob!.Bytes, file.SourcePath),
+            // An .npz of float arrays keyed by tensor name (np.savez(path, **state_dict)).
+            "npz" => NpzReader.Read(file.Blob!.Bytes, file.SourcePath).ToDictionary(p => p.Key, p => ToTensor(p.Value), StringComparer.Ordinal),
+            _ => throw new DataFormatException($"Weights must name a .safetensors or .npz file, got a {file.Format} file"),
+        };
         return DeclaredNetworkBuilder.Build(declaration.InputSize, declaration.WeightLayout, declaration.Layers.ToList(), tensors);
     }
+
+    private static TensorData ToTensor(NpyArray array) =>
+        array.DType.EndsWith("f8", StringComparison.Ordinal)
+            ? new TensorData(array.Name, ElementType.Float64, array.Shape, float64: array.Data)
+            : new TensorData(array.Name, ElementType.Float32, array.Shape, float32: array.Data.Select(v => (float)v).ToArray());
 
     private static string ShapeText(PreparedGraph graph, string value) =>
         "[" + string.Join(", ", graph.Shapes[value].Select(d => d.ToString())) + "]";

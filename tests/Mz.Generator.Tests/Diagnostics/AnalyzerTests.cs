@@ -46,6 +46,18 @@ public sealed class AnalyzerTests
     }
 
     [Fact]
+    public void SeverityIsConfigurableLikeAnyCompilerDiagnostic()
+    {
+        // .editorconfig's dotnet_diagnostic.MZ0004.severity maps to these options in the compiler.
+        var run = Run("using Mz; [MzNetwork(\"m.onnx\")] public partial class Net { }");
+        var options = run.Output.Options.WithSpecificDiagnosticOptions(new Dictionary<string, ReportDiagnostic> { ["MZ0004"] = ReportDiagnostic.Error });
+        var escalated = (run with { Output = run.Output.WithOptions(options) }).AnalyzerDiagnostics();
+        Assert.Equal(DiagnosticSeverity.Error, Assert.Single(escalated).Severity);
+        options = options.WithSpecificDiagnosticOptions(new Dictionary<string, ReportDiagnostic> { ["MZ0004"] = ReportDiagnostic.Suppress });
+        Assert.Empty((run with { Output = run.Output.WithOptions(options) }).AnalyzerDiagnostics());
+    }
+
+    [Fact]
     public void WrongConstantLengthsArePointedAt()
     {
         var run = Run("""

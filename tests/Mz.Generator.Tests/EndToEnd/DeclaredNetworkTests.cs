@@ -74,6 +74,23 @@ public sealed class DeclaredNetworkTests
         Assert.Equal(onnx.PredictRows(x), fromDeclared);
     }
 
+    [Fact]
+    public void NpzWeightsWorkLikeSafetensors()
+    {
+        // Re-pack digits-mlp's safetensors tensors as an .npz of float32 arrays (np.savez layout).
+        var tensors = Mz.Core.Data.SafetensorsReader.Read(Safetensors("digits-mlp"));
+        var npz = NpzWriter.Write(tensors.ToDictionary(p => p.Key, p => (p.Value.Dims, p.Value.Float32!)));
+        var model = new TrainedModel("digits-mlp");
+        var run = new GeneratorHarness()
+            .AddSource("using Mz;\nnamespace D;\n" + Declarations["digits-mlp"].Replace("w.safetensors", "w.npz") + "\npublic static partial class Declared { }")
+            .AddModel("w.npz", npz, format: "npz")
+            .Run();
+        Assert.Empty(run.GeneratorDiagnostics);
+        var network = new CompiledNetwork(run.EmitAndLoad(), "D.Declared");
+        var (maxError, violations) = model.Compare(network.PredictRows(model.Reference["x"].ToSingles()), model.Reference["y_f64"]);
+        Assert.True(violations == 0, $"max error {maxError}");
+    }
+
     private static Diagnostic SingleDiagnostic(string declaration, string name = "digits-mlp")
     {
         var run = new GeneratorHarness()

@@ -82,6 +82,19 @@ public sealed class IncrementalityTests
     }
 
     [Fact]
+    public void ChangingAnAttributeArgumentRegenerates()
+    {
+        var harness = Harness();
+        var run = harness.Run();
+        var tree = run.Input.SyntaxTrees.First();
+        var text = tree.GetText().ToString().Replace("public static partial class Net", "[global::System.Obsolete] public static partial class Net")
+            .Replace("[MzNetwork(\"models/net.onnx\")]", "[MzNetwork(\"models/net.onnx\", Calibration = \"c.npz\")]");
+        var edited = run.Input.ReplaceSyntaxTree(tree, tree.WithChangedText(Microsoft.CodeAnalysis.Text.SourceText.From(text)));
+        var driver = run.Driver.RunGenerators(edited);
+        Assert.Contains(IncrementalStepRunReason.Modified, Reasons(driver, StepNames.Declarations));
+    }
+
+    [Fact]
     public void StepOutputsHoldNoCompilerObjects()
     {
         var run = Harness().Run();
