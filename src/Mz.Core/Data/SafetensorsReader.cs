@@ -59,7 +59,9 @@ public static class SafetensorsReader
                 throw new DataFormatException($"{fileName}: tensor '{pair.Key}' spans bytes {begin}..{end} of a {bytes.Length - dataStart}-byte data section");
             if (end - begin != count * size)
                 throw new DataFormatException($"{fileName}: tensor '{pair.Key}' of {dtype}[{string.Join(", ", shape)}] needs {count * size} bytes but spans {end - begin}");
-            result[pair.Key] = Decode(pair.Key, type, shape, bytes, dataStart + (int)begin, (int)count);
+            var tensor = RawTensorDecoder.Decode(pair.Key, type, shape, bytes, dataStart + (int)begin, (int)count);
+            if (type == ElementType.Float32) tensor.RawSlice = (dataStart + (int)begin, (int)count * 4);
+            result[pair.Key] = tensor;
         }
         return result;
     }
@@ -76,42 +78,5 @@ public static class SafetensorsReader
             numbers[i] = (long)v;
         }
         return numbers;
-    }
-
-    private static TensorData Decode(string name, ElementType type, long[] shape, byte[] bytes, int offset, int count)
-    {
-        switch (type)
-        {
-            case ElementType.Float32:
-            {
-                var values = new float[count];
-                Buffer.BlockCopy(bytes, offset, values, 0, count * 4);
-                return new TensorData(name, type, shape, float32: values) { RawSlice = (offset, count * 4) };
-            }
-            case ElementType.Float64:
-            {
-                var values = new double[count];
-                Buffer.BlockCopy(bytes, offset, values, 0, count * 8);
-                return new TensorData(name, type, shape, float64: values);
-            }
-            case ElementType.Float16:
-            case ElementType.BFloat16:
-            {
-                var values = new float[count];
-                for (int i = 0; i < count; i++)
-                {
-                    ushort bits = BitConverter.ToUInt16(bytes, offset + 2 * i);
-                    values[i] = type == ElementType.Float16 ? OnnxModelReader.HalfToSingle(bits) : OnnxModelReader.BFloat16ToSingle(bits);
-                }
-                return new TensorData(name, type, shape, float32: values);
-            }
-            default:
-            {
-                var values = new long[count];
-                for (int i = 0; i < count; i++)
-                    values[i] = type == ElementType.Int64 ? BitConverter.ToInt64(bytes, offset + 8 * i) : BitConverter.ToInt32(bytes, offset + 4 * i);
-                return new TensorData(name, type, shape, int64: values);
-            }
-        }
     }
 }

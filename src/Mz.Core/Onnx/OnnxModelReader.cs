@@ -261,7 +261,7 @@ public static class OnnxModelReader
             if (elementSize == 0) throw new OnnxFormatException($"tensor '{name}' has unsupported element type {(int)type} ({ElementTypes.Describe(type)})");
             if ((long)slice.Length != count * elementSize)
                 throw new OnnxFormatException($"tensor '{name}' of type {ElementTypes.Describe(type)}[{string.Join(", ", shape)}] needs {count * elementSize} bytes of raw_data but has {slice.Length}");
-            var result = DecodeRaw(name, type, shape, source, slice.Offset, (int)count);
+            var result = RawTensorDecoder.Decode(name, type, shape, source, slice.Offset, (int)count);
             if (type == ElementType.Float32 && dataLocation != 1) result.RawSlice = slice;
             return result;
         }
@@ -291,57 +291,6 @@ public static class OnnxModelReader
     private static long ParseLong(string text, string tensor) =>
         long.TryParse(text, System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out var v)
             ? v : throw new OnnxFormatException($"tensor '{tensor}' has a malformed external-data number '{text}'");
-
-    private static TensorData DecodeRaw(string name, ElementType type, long[] shape, byte[] bytes, int offset, int count)
-    {
-        switch (type)
-        {
-            case ElementType.Float32:
-            {
-                var values = new float[count];
-                Buffer.BlockCopy(bytes, offset, values, 0, count * 4);
-                if (!BitConverter.IsLittleEndian) throw new PlatformNotSupportedException("big-endian hosts are not supported");
-                return new TensorData(name, type, shape, float32: values);
-            }
-            case ElementType.Float64:
-            {
-                var values = new double[count];
-                Buffer.BlockCopy(bytes, offset, values, 0, count * 8);
-                return new TensorData(name, type, shape, float64: values);
-            }
-            case ElementType.Float16:
-            case ElementType.BFloat16:
-            {
-                var values = new float[count];
-                for (int i = 0; i < count; i++)
-                {
-                    ushort bits = (ushort)(bytes[offset + 2 * i] | bytes[offset + 2 * i + 1] << 8);
-                    values[i] = type == ElementType.Float16 ? HalfToSingle(bits) : BFloat16ToSingle(bits);
-                }
-                return new TensorData(name, type, shape, float32: values);
-            }
-            default:
-            {
-                int size = ElementTypes.SizeInBytes(type);
-                var values = new long[count];
-                for (int i = 0; i < count; i++)
-                {
-                    int p = offset + i * size;
-                    values[i] = type switch
-                    {
-                        ElementType.Int64 or ElementType.UInt64 => BitConverter.ToInt64(bytes, p),
-                        ElementType.Int32 => BitConverter.ToInt32(bytes, p),
-                        ElementType.UInt32 => BitConverter.ToUInt32(bytes, p),
-                        ElementType.Int16 => BitConverter.ToInt16(bytes, p),
-                        ElementType.UInt16 => BitConverter.ToUInt16(bytes, p),
-                        ElementType.Int8 => (sbyte)bytes[p],
-                        _ => bytes[p],
-                    };
-                }
-                return new TensorData(name, type, shape, int64: values);
-            }
-        }
-    }
 
     /// <summary>Exact IEEE binary16 → binary32 widening (netstandard2.0 has no System.Half).</summary>
     public static float HalfToSingle(ushort bits)
