@@ -21,7 +21,7 @@ public sealed class AffineMap
     /// <summary>Applies the map to every row of <paramref name="rows"/> (samples as rows).</summary>
     public Matrix<double> ApplyToRows(Matrix<double> rows)
     {
-        var result = rows.TransposeAndMultiply(Weight);
+        var result = DenseKernels.TransposeAndMultiply(rows, Weight);
         for (int j = 0; j < result.ColumnCount; j++)
         {
             double b = Bias[j];

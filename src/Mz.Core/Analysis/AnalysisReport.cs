@@ -23,7 +23,7 @@ public sealed class AnalysisReport
 
     public LayerReport[] Layers { get; set; } = System.Array.Empty<LayerReport>();
 
-    /// <summary>Median of the finite per-layer decay rates κ̂_n (NaN when none could be fitted).</summary>
+    /// <summary>Median of the finite per-layer decay rates κ̂_n, floor-limited bounds included (NaN when none could be fitted).</summary>
     public double MedianDecayRate { get; set; } = double.NaN;
 
     /// <summary>max_n K_n: the memory length that keeps every layer's lags above the floor.</summary>
@@ -49,11 +49,11 @@ public sealed class AnalysisReport
         var c = CultureInfo.InvariantCulture;
         text.Append(string.Format(c, "MZ analysis: {0} basis, rank ≤ {1}, K_max {2}, {3} calibration rows ({4} fit, {5} validation)\n",
             BasisKind, RequestedRank, MaxLag, CalibrationRows, FitRows, ValidationRows));
-        text.Append(" n  kind      N   r   decay  K  kappa_lin  noise   kernel norms k=0..\n");
+        text.Append(" n  kind      N   r  decay   K  kappa_lin  noise   kernel norms k=0..\n");
         foreach (var layer in Layers)
-            text.Append(string.Format(c, "{0,2}  {1,-8} {2,3} {3,3}  {4,6:F3} {5,2}  {6,9:F4}  {7,6:F3}  {8}\n",
+            text.Append(string.Format(c, "{0,2}  {1,-8} {2,3} {3,3} {9}{4,6:F3} {5,2}  {6,9:F4}  {7,6:F3}  {8}\n",
                 layer.Index, layer.Kind, layer.Width, layer.Rank, layer.DecayRate, layer.RecommendedMemory,
-                layer.OrthogonalDynamicsFactor, layer.NoiseRatio, string.Join(" ", layer.KernelNorms.Select(v => v.ToString("F3", c)))));
+                layer.OrthogonalDynamicsFactor, layer.NoiseRatio, string.Join(" ", layer.KernelNorms.Select(v => v.ToString("F3", c))), layer.DecayRateIsBound ? "≤" : " "));
         text.Append(string.Format(c, "median decay {0:F3}, recommended K {1}, median noise ratio {2:F3}, median kappa_lin {3:F4}, linear Mori validation error {4:F3}\n",
             MedianDecayRate, RecommendedMemory, MedianNoiseRatio, MedianOrthogonalDynamicsFactor, LinearMoriValidationError));
         foreach (var warning in Warnings) text.Append("warning: ").Append(warning).Append('\n');

@@ -63,18 +63,7 @@ public static class BasisBuilder
     }
 
     /// <summary>(1/S) Σ_s (x_s − m)(x_s − m)ᵀ = X̄ X̄ᵀ of MZ.md §5.1.</summary>
-    public static Matrix<double> StateGramian(Matrix<double> states, Vector<double> mean)
-    {
-        var centred = states.Clone();
-        for (int j = 0; j < centred.ColumnCount; j++)
-        {
-            double m = mean[j];
-            for (int i = 0; i < centred.RowCount; i++) centred[i, j] -= m;
-        }
-        var gram = centred.TransposeThisAndMultiply(centred);
-        gram.Multiply(1.0 / states.RowCount, gram);
-        return gram;
-    }
+    public static Matrix<double> StateGramian(Matrix<double> states, Vector<double> mean) => DenseKernels.Covariance(states, mean);
 
     /// <summary>
     /// Balanced POD with N × N factors: Γ = R Rᵀ and E[λλᵀ] = T Tᵀ from their eigen-decompositions on the numerical

@@ -74,12 +74,45 @@ public static class CalibrationRunner
         return gramians;
     }
 
-    /// <summary>Snapshots of the selected rows: states, logits and (optionally) adjoint Gramians.</summary>
-    public static CalibrationSnapshots Select(LayerView view, IReadOnlyList<Matrix<double>> states, Matrix<double> logits, int[] rows, bool withAdjoints)
+    /// <summary>
+    /// Snapshots of the selected rows: states, logits and (optionally) adjoint Gramians. The Gramians are averaged over
+    /// at most <paramref name="maxAdjointRows"/> evenly spaced rows (0: all), because the backward passes, one per row and
+    /// output direction, dominate the cost of the whole analysis.
+    /// </summary>
+    public static CalibrationSnapshots Select(LayerView view, IReadOnlyList<Matrix<double>> states, Matrix<double> logits, int[] rows, bool withAdjoints, int maxAdjointRows = 0)
     {
         var selected = states.Select(m => SelectRows(m, rows)).ToArray();
         var selectedLogits = SelectRows(logits, rows);
-        return new CalibrationSnapshots(selected, selectedLogits, withAdjoints ? AdjointGramians(view, selected) : null);
+        if (!withAdjoints) return new CalibrationSnapshots(selected, selectedLogits, null);
+        if (maxAdjointRows <= 0 || maxAdjointRows >= rows.Length) return new CalibrationSnapshots(selected, selectedLogits, AdjointGramians(view, selected));
+        var subset = Enumerable.Range(0, maxAdjointRows).Select(i => (int)((long)i * rows.Length / maxAdjointRows)).ToArray();
+        var adjointStates = selected.Select(m => SelectRows(m, subset)).ToArray();
+        return new CalibrationSnapshots(selected, selectedLogits, AdjointGramians(view, adjointStates));
+    }
+
+    /// <summary>
+    /// Layer states of every row through the layer maps, after checking them against the reference interpreter on the
+    /// first <paramref name="probeRows"/> rows (relative 1e-9): the interpreter stays the authority on what the graph
+    /// computes, while the layer maps evaluate the full calibration set several times faster.
+    /// </summary>
+    public static IReadOnlyList<Matrix<double>> CheckedStates(PreparedGraph graph, LayerView view, Matrix<double> inputs, out Matrix<double> logits, int probeRows = 16)
+    {
+        int probe = Math.Min(probeRows, inputs.RowCount);
+        var probeInputs = inputs.SubMatrix(0, probe, 0, inputs.ColumnCount);
+        var expected = InterpretStates(graph, view, probeInputs, out var expectedLogits);
+        var states = view.Forward(inputs);
+        logits = view.Logits(states[view.Depth]);
+        for (int n = 0; n <= view.Depth; n++) Check(states[n].SubMatrix(0, probe, 0, states[n].ColumnCount), expected[n], $"layer state {n} ('{view.StateValues[n]}')");
+        Check(logits.SubMatrix(0, probe, 0, logits.ColumnCount), expectedLogits, $"logits ('{view.LogitValue}')");
+        return states;
+    }
+
+    private static void Check(Matrix<double> actual, Matrix<double> expected, string what)
+    {
+        double scale = Math.Max(DenseKernels.FrobeniusNorm(expected), 1e-300);
+        double error = DenseKernels.FrobeniusNorm(actual - expected) / scale;
+        if (!(error <= 1e-9))
+            throw new LayerViewException(string.Format(System.Globalization.CultureInfo.InvariantCulture, "the layer maps disagree with the reference interpreter on {0}: relative error {1:G3}", what, error));
     }
 
     public static Matrix<double> SelectRows(Matrix<double> source, int[] rows)
@@ -92,7 +125,7 @@ public static class CalibrationRunner
 
     private static Matrix<double> Gramian(Matrix<double> adjoints, int samples)
     {
-        var gram = adjoints.TransposeThisAndMultiply(adjoints);
+        var gram = DenseKernels.TransposeThisAndMultiply(adjoints, adjoints);
         gram.Multiply(1.0 / samples, gram);
         return gram;
     }

@@ -11,8 +11,9 @@ namespace Mz.Core.Analysis;
 /// </summary>
 public sealed class KernelDecay
 {
-    private KernelDecay(double[] norms, double[] floors, double rate, double amplitude, int recommendedMemory)
+    private KernelDecay(double[] norms, double[] floors, double rate, double amplitude, int recommendedMemory, bool rateIsBound)
     {
+        RateIsBound = rateIsBound;
         Norms = norms;
         Floors = floors;
         Rate = rate;
@@ -25,8 +26,11 @@ public sealed class KernelDecay
 
     public double[] Floors { get; }
 
-    /// <summary>κ̂_n; NaN when fewer than two lags stand above the floor.</summary>
+    /// <summary>κ̂_n, fitted on lag 0 and the memory lags above the floor; NaN with fewer than two lags.</summary>
     public double Rate { get; }
+
+    /// <summary>No memory lag stands above the floor: <see cref="Rate"/> is the upper bound floor_1 / ‖Ω̃^(0)‖.</summary>
+    public bool RateIsBound { get; }
 
     /// <summary>γ_n.</summary>
     public double Amplitude { get; }
@@ -52,13 +56,14 @@ public sealed class KernelDecay
             if (norms[k] < Math.Max(tolerance, floors[k])) { memory = k - 1; break; }
         if (norms.Length == 0) memory = 0;
 
-        // The Markov term (k = 0) is of order one in any network; the decay that matters is that of the memory
-        // lags, so they are fitted alone when at least two stand above the floor.
-        var usable = Enumerable.Range(1, Math.Max(norms.Length - 1, 0)).Where(k => norms[k] > floors[k] && norms[k] > 0).ToList();
-        if (usable.Count < 2 && norms.Length > 0 && norms[0] > 0) usable.Insert(0, 0);
-        if (usable.Count < 2) return new KernelDecay(norms, floors, double.NaN, double.NaN, memory);
+        // Lags below the floor are sampling noise (MZ.md §7.1 item 5): fit the Markov term and the memory lags that
+        // stand above it. When none does, the data only say that the decay is at least as fast as floor/‖Ω̃^(0)‖.
+        if (norms.Length < 2 || !(norms[0] > 0)) return new KernelDecay(norms, floors, double.NaN, double.NaN, memory, false);
+        var usable = new List<int> { 0 };
+        usable.AddRange(Enumerable.Range(1, norms.Length - 1).Where(k => norms[k] > floors[k] && norms[k] > 0));
+        if (usable.Count < 2) return new KernelDecay(norms, floors, Math.Min(1, floors[1] / norms[0]), norms[0], memory, true);
         var (slope, intercept) = LogLinearFit(usable, usable.Select(k => Math.Log(norms[k])).ToList());
-        return new KernelDecay(norms, floors, Math.Exp(slope), Math.Exp(intercept), memory);
+        return new KernelDecay(norms, floors, Math.Exp(slope), Math.Exp(intercept), memory, false);
     }
 
     private static (double Slope, double Intercept) LogLinearFit(IList<int> lags, IList<double> logs)

@@ -42,7 +42,7 @@ public sealed class LayerBasis
     /// <summary>z = Ψᵀ(x − m) for every row of <paramref name="states"/>; rows stay samples.</summary>
     public Matrix<double> Coordinates(Matrix<double> states)
     {
-        var z = states * Restrict;
+        var z = DenseKernels.Multiply(states, Restrict);
         var shift = Restrict.TransposeThisAndMultiply(Mean);
         for (int j = 0; j < z.ColumnCount; j++)
         {
@@ -55,7 +55,7 @@ public sealed class LayerBasis
     /// <summary>m + Φ z for every row of <paramref name="coordinates"/>.</summary>
     public Matrix<double> LiftRows(Matrix<double> coordinates)
     {
-        var x = coordinates.TransposeAndMultiply(Lift);
+        var x = DenseKernels.TransposeAndMultiply(coordinates, Lift);
         for (int j = 0; j < x.ColumnCount; j++)
         {
             double m = Mean[j];

@@ -1,4 +1,5 @@
 using System;
+using System.Runtime.CompilerServices;
 using MathNet.Numerics.LinearAlgebra;
 
 namespace Mz.Core.Analysis;
@@ -37,9 +38,10 @@ public sealed class LayerMap
     public int OutputWidth => Weight.RowCount;
 
     /// <summary>Pre-activations W x + b for every row (samples as rows).</summary>
+    [MethodImpl(DenseKernels.Optimised)]
     public Matrix<double> PreActivations(Matrix<double> states)
     {
-        var a = states.TransposeAndMultiply(Weight);
+        var a = DenseKernels.TransposeAndMultiply(states, Weight);
         var data = a.AsColumnMajorArray() ?? throw new InvalidOperationException("dense storage expected");
         int rows = a.RowCount;
         for (int j = 0; j < a.ColumnCount; j++)
@@ -51,6 +53,7 @@ public sealed class LayerMap
     }
 
     /// <summary>H(x) for every row of <paramref name="states"/>.</summary>
+    [MethodImpl(DenseKernels.Optimised)]
     public Matrix<double> ApplyToRows(Matrix<double> states)
     {
         var result = PreActivations(states);
@@ -85,6 +88,7 @@ public sealed class LayerMap
     /// Adjoint step λ_n = DH(x_n)ᵀ λ_{n+1} for a block of adjoint rows. Row d·S + s of <paramref name="adjoints"/>
     /// is output direction d at sample s, and <paramref name="states"/> holds the S inputs x_n as rows.
     /// </summary>
+    [MethodImpl(DenseKernels.Optimised)]
     public Matrix<double> PullBack(Matrix<double> states, Matrix<double> adjoints)
     {
         int samples = states.RowCount;
@@ -104,7 +108,7 @@ public sealed class LayerMap
                 int offset = j * rows + block * samples, slopeOffset = j * samples;
                 for (int s = 0; s < samples; s++) target[offset + s] = source[offset + s] * slope[slopeOffset + s];
             }
-        var result = weighted * Weight;
+        var result = DenseKernels.Multiply(weighted, Weight);
         if (Kind == LayerMapKind.Residual) result.Add(adjoints, result);
         return result;
     }

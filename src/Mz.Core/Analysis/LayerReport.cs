@@ -37,6 +37,9 @@ public sealed class LayerReport
     /// <summary>κ̂_n of the fit ‖Ω̃_n^(k)‖ ≈ γ κ̂^k.</summary>
     public double DecayRate { get; set; } = double.NaN;
 
+    /// <summary>Every memory lag fell below the sampling floor: <see cref="DecayRate"/> is an upper bound (floor / Markov norm).</summary>
+    public bool DecayRateIsBound { get; set; }
+
     /// <summary>K_n.</summary>
     public int RecommendedMemory { get; set; }
 

@@ -82,7 +82,8 @@ public sealed class MemoryKernels
         var remainder = coordinates[n + 1].Clone();
         for (int k = 0; k < _kernels[n].Length; k++)
         {
-            remainder = remainder - coordinates[n - k].TransposeAndMultiply(_kernels[n][k]);
+            remainder = remainder.Clone();
+            DenseKernels.SubtractTransposeProduct(remainder, coordinates[n - k], _kernels[n][k]);
             result.Add(remainder);
         }
         return result;
@@ -92,8 +93,10 @@ public sealed class MemoryKernels
     public Matrix<double> NoiseTerm(int n, IReadOnlyList<Matrix<double>> coordinates)
     {
         if (_kernels[n].Length != n + 1) throw new InvalidOperationException("the noise term needs full memory (identify with maxLag ≥ n)");
-        var remainders = Remainders(n, coordinates);
-        return remainders[remainders.Count - 1];
+        // In place: the stage remainders are not needed here, and each would be a large-object allocation.
+        var noise = coordinates[n + 1].Clone();
+        for (int k = 0; k <= n; k++) DenseKernels.SubtractTransposeProduct(noise, coordinates[n - k], _kernels[n][k]);
+        return noise;
     }
 
     /// <summary>
@@ -108,7 +111,7 @@ public sealed class MemoryKernels
             Matrix<double>? next = null;
             for (int k = 0; k < _kernels[n].Length; k++)
             {
-                var term = states[n - k].TransposeAndMultiply(_kernels[n][k]);
+                var term = DenseKernels.TransposeAndMultiply(states[n - k], _kernels[n][k]);
                 next = next == null ? term : next + term;
             }
             states.Add(next!);

@@ -23,7 +23,7 @@ public static class MzAnalysis
         var view = LayerView.FromGraph(graph);
         Matrix<double> logits;
         var states = options.NoiseLevels == null
-            ? CalibrationRunner.InterpretStates(graph, view, calibration, out logits)
+            ? CalibrationRunner.CheckedStates(graph, view, calibration, out logits)
             : CalibrationRunner.SimulateStates(view, calibration, options.NoiseLevels, options.Seed, out logits);
         return Analyze(view, states, logits, options);
     }
@@ -43,15 +43,29 @@ public static class MzAnalysis
         var basisOptions = options.Basis;
         int rows = logits.RowCount;
         var split = CalibrationSplit.Create(rows, options.ValidationFraction, options.Seed);
-        var fit = CalibrationRunner.Select(view, states, logits, split.FitRows, withAdjoints: basisOptions.Kind != BasisKind.Pca);
+        var fit = CalibrationRunner.Select(view, states, logits, split.FitRows, withAdjoints: basisOptions.Kind != BasisKind.Pca, options.MaxAdjointRows);
         var bases = Enumerable.Range(0, view.Depth + 1)
             .Select(n => BasisBuilder.Build(fit.States[n], fit.AdjointGramians?[n], basisOptions)).ToArray();
         var decomposition = MzDecomposition.Build(fit.States, bases, options.RelativeRidge);
         int fitRows = fit.SampleCount;
 
+        // Every state covariance serves two layer maps: decompose it once.
+        var means = fit.States.Select(x => x.ColumnSums() / fitRows).ToArray();
+        var centred = fit.States.Select((x, n) => DenseKernels.Centred(x, means[n])).ToArray();
+        var roots = centred.Select(x =>
+        {
+            var covariance = DenseKernels.TransposeThisAndMultiply(x, x);
+            covariance.Multiply(1.0 / fitRows, covariance);
+            return new OrthogonalDynamicsFactor.CovarianceRoots(covariance);
+        }).ToArray();
         var layers = new LayerReport[view.Depth];
         for (int n = 0; n < view.Depth; n++)
-            layers[n] = LayerRow(view, fit, decomposition, n, options);
+        {
+            var cross = DenseKernels.TransposeThisAndMultiply(centred[n + 1], centred[n]);
+            cross.Multiply(1.0 / fitRows, cross);
+            double kappa = OrthogonalDynamicsFactor.Linearised(roots[n], roots[n + 1], cross, bases[n].Restrict, bases[n + 1].Restrict);
+            layers[n] = LayerRow(view, fit, decomposition, n, kappa, options);
+        }
 
         var report = new AnalysisReport
         {
@@ -75,7 +89,7 @@ public static class MzAnalysis
         return report;
     }
 
-    private static LayerReport LayerRow(LayerView view, CalibrationSnapshots fit, MzDecomposition decomposition, int n, MzAnalysisOptions options)
+    private static LayerReport LayerRow(LayerView view, CalibrationSnapshots fit, MzDecomposition decomposition, int n, double kappa, MzAnalysisOptions options)
     {
         var layer = view.Layers[n];
         var kernels = decomposition.Kernels;
@@ -111,10 +125,11 @@ public static class MzAnalysis
             KernelNorms = norms,
             NoiseFloors = floors,
             DecayRate = decay.Rate,
+            DecayRateIsBound = decay.RateIsBound,
             RecommendedMemory = decay.RecommendedMemory,
-            OrthogonalDynamicsFactor = OrthogonalDynamicsFactor.FromSamples(fit.States[n], fit.States[n + 1], decomposition.Bases[n], basis),
+            OrthogonalDynamicsFactor = kappa,
             NoiseRatio = decomposition.NoiseRatio(n),
-            BranchRatio = layer.Kind == LayerMapKind.Residual ? (fit.States[n + 1] - fit.States[n]).FrobeniusNorm() / fit.States[n].FrobeniusNorm() : double.NaN,
+            BranchRatio = layer.Kind == LayerMapKind.Residual ? DenseKernels.FrobeniusNorm(fit.States[n + 1] - fit.States[n]) / DenseKernels.FrobeniusNorm(fit.States[n]) : double.NaN,
             NoiseLevel = beta,
             MaximalCorrelationBound = bound,
             MaximalCorrelationBoundVacuous = beta > 0 && MaximalCorrelationBound.IsVacuous(bound),
@@ -126,8 +141,8 @@ public static class MzAnalysis
     {
         var rollout = decomposition.Rollout(initialStates);
         var predicted = view.Logits(decomposition.Bases[view.Depth].LiftRows(rollout[view.Depth]));
-        double reference = logits.FrobeniusNorm();
-        return reference > 0 ? (predicted - logits).FrobeniusNorm() / reference : double.NaN;
+        double reference = DenseKernels.FrobeniusNorm(logits);
+        return reference > 0 ? DenseKernels.FrobeniusNorm(predicted - logits) / reference : double.NaN;
     }
 
     private static IEnumerable<string> Warnings(LayerView view, LayerBasis[] bases, int fitRows, MzAnalysisOptions options)

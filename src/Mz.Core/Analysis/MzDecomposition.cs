@@ -44,8 +44,8 @@ public sealed class MzDecomposition
     /// <summary>Noise-term ratio ‖η_{n+1}‖ / ‖z_{n+1}‖ (RMS over samples) on the decomposed trajectories.</summary>
     public double NoiseRatio(int n)
     {
-        double z = Coordinates[n + 1].FrobeniusNorm();
-        return z > 0 ? Kernels.NoiseTerm(n, Coordinates).FrobeniusNorm() / z : 0;
+        double z = DenseKernels.FrobeniusNorm(Coordinates[n + 1]);
+        return z > 0 ? DenseKernels.FrobeniusNorm(Kernels.NoiseTerm(n, Coordinates)) / z : 0;
     }
 
     /// <summary>Noise-free full-memory rollout from the layer-0 coordinates of other samples (e.g. validation).</summary>

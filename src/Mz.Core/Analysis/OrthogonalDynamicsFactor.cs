@@ -10,46 +10,72 @@ namespace Mz.Core.Analysis;
 /// </summary>
 public static class OrthogonalDynamicsFactor
 {
-    /// <param name="inputCovariance">Γ_n.</param>
-    /// <param name="outputCovariance">Γ_{n+1}.</param>
+    /// <summary>Γ^{1/2} and Γ^{-1/2} (pseudo-inverse on the numerical range) of one covariance, from one eigen-decomposition.</summary>
+    public sealed class CovarianceRoots
+    {
+        public CovarianceRoots(Matrix<double> covariance, double relativeTolerance = 1e-10)
+        {
+            var (values, vectors) = SymmetricMatrices.Eigen(covariance);
+            int rank = SymmetricMatrices.NumericalRank(values, relativeTolerance);
+            var range = vectors.SubMatrix(0, covariance.RowCount, 0, rank);
+            var up = range.Clone();
+            var down = range.Clone();
+            for (int c = 0; c < rank; c++)
+            {
+                double root = System.Math.Sqrt(values[c]);
+                up.SetColumn(c, up.Column(c) * root);
+                down.SetColumn(c, down.Column(c) / root);
+            }
+            Root = up.TransposeAndMultiply(range);
+            InverseRoot = down.TransposeAndMultiply(range);
+        }
+
+        public Matrix<double> Root { get; }
+        public Matrix<double> InverseRoot { get; }
+    }
+
+    /// <param name="input">Roots of Γ_n.</param>
+    /// <param name="output">Roots of Γ_{n+1}.</param>
     /// <param name="crossCovariance">Cov(X_{n+1}, X_n), (N_{n+1} × N_n).</param>
     /// <param name="inputRestrict">Ψ_n.</param>
     /// <param name="outputRestrict">Ψ_{n+1}.</param>
-    /// <param name="relativeTolerance">Eigenvalues below this fraction of the largest are outside the numerical range.</param>
-    public static double Linearised(Matrix<double> inputCovariance, Matrix<double> outputCovariance, Matrix<double> crossCovariance,
-        Matrix<double> inputRestrict, Matrix<double> outputRestrict, double relativeTolerance = 1e-10)
+    public static double Linearised(CovarianceRoots input, CovarianceRoots output, Matrix<double> crossCovariance, Matrix<double> inputRestrict, Matrix<double> outputRestrict)
     {
-        var whitened = SymmetricMatrices.Power(outputCovariance, -0.5, relativeTolerance) * crossCovariance * SymmetricMatrices.Power(inputCovariance, -0.5, relativeTolerance);
-        var inputResolved = Resolved(inputCovariance, inputRestrict, relativeTolerance);
-        var outputResolved = Resolved(outputCovariance, outputRestrict, relativeTolerance);
-        var left = Matrix<double>.Build.DenseIdentity(outputCovariance.RowCount) - outputResolved.TransposeAndMultiply(outputResolved);
-        var right = Matrix<double>.Build.DenseIdentity(inputCovariance.RowCount) - inputResolved.TransposeAndMultiply(inputResolved);
+        var whitened = output.InverseRoot * crossCovariance * input.InverseRoot;
+        var left = Complement(output.Root, outputRestrict);
+        var right = Complement(input.Root, inputRestrict);
         return SymmetricMatrices.SpectralNorm(left * whitened * right);
     }
+
+    /// <summary>κ_n^lin from covariance matrices Γ_n, Γ_{n+1} and Cov(X_{n+1}, X_n).</summary>
+    public static double Linearised(Matrix<double> inputCovariance, Matrix<double> outputCovariance, Matrix<double> crossCovariance,
+        Matrix<double> inputRestrict, Matrix<double> outputRestrict) =>
+        Linearised(new CovarianceRoots(inputCovariance), new CovarianceRoots(outputCovariance), crossCovariance, inputRestrict, outputRestrict);
 
     /// <summary>κ_n^lin from the states of layers n and n+1 and their bases (samples as rows).</summary>
     public static double FromSamples(Matrix<double> input, Matrix<double> output, LayerBasis inputBasis, LayerBasis outputBasis)
     {
         var inputMean = input.ColumnSums() / input.RowCount;
         var outputMean = output.ColumnSums() / output.RowCount;
-        var centredIn = Centred(input, inputMean);
-        var centredOut = Centred(output, outputMean);
-        double scale = 1.0 / input.RowCount;
-        return Linearised(centredIn.TransposeThisAndMultiply(centredIn) * scale, centredOut.TransposeThisAndMultiply(centredOut) * scale,
-            centredOut.TransposeThisAndMultiply(centredIn) * scale, inputBasis.Restrict, outputBasis.Restrict);
+        return Linearised(DenseKernels.Covariance(input, inputMean), DenseKernels.Covariance(output, outputMean),
+            CrossCovariance(output, outputMean, input, inputMean), inputBasis.Restrict, outputBasis.Restrict);
     }
 
-    private static Matrix<double> Resolved(Matrix<double> covariance, Matrix<double> restrict, double relativeTolerance)
+    /// <summary>(1/S) Σ_s (y_s − m_y)(x_s − m_x)ᵀ for samples as rows.</summary>
+    public static Matrix<double> CrossCovariance(Matrix<double> output, Vector<double> outputMean, Matrix<double> input, Vector<double> inputMean)
     {
-        if (restrict.ColumnCount == 0) return Matrix<double>.Build.Dense(covariance.RowCount, 0);
-        return SymmetricMatrices.OrthonormalColumns(SymmetricMatrices.Power(covariance, 0.5, relativeTolerance) * restrict, 1e-12);
+        // Centre first: subtracting mean products afterwards would cancel catastrophically for large means.
+        var cross = DenseKernels.TransposeThisAndMultiply(DenseKernels.Centred(output, outputMean), DenseKernels.Centred(input, inputMean));
+        cross.Multiply(1.0 / input.RowCount, cross);
+        return cross;
     }
 
-    private static Matrix<double> Centred(Matrix<double> states, Vector<double> mean)
+    /// <summary>I − V Vᵀ with V = orth(Γ^{1/2} Ψ): the projector onto the unresolved whitened directions.</summary>
+    private static Matrix<double> Complement(Matrix<double> root, Matrix<double> restrict)
     {
-        var centred = states.Clone();
-        for (int j = 0; j < centred.ColumnCount; j++)
-            for (int i = 0; i < centred.RowCount; i++) centred[i, j] -= mean[j];
-        return centred;
+        var identity = Matrix<double>.Build.DenseIdentity(root.RowCount);
+        if (restrict.ColumnCount == 0) return identity;
+        var resolved = SymmetricMatrices.OrthonormalColumns(root * restrict, 1e-12);
+        return identity - resolved.TransposeAndMultiply(resolved);
     }
 }

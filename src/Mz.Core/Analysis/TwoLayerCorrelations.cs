@@ -56,7 +56,7 @@ public sealed class TwoLayerCorrelations
         var stacked = Matrix<double>.Build.Dense(samples, total);
         for (int n = 0; n < ranks.Length; n++) stacked.SetSubMatrix(0, offsets[n], coordinates[n]);
         // One product for all pairs: every block is summed over samples in the same fixed order.
-        var all = stacked.TransposeThisAndMultiply(stacked);
+        var all = DenseKernels.TransposeThisAndMultiply(stacked, stacked);
         all.Multiply(1.0 / samples, all);
         return new TwoLayerCorrelations(ranks, (a, b) => all.SubMatrix(offsets[a], ranks[a], offsets[b], ranks[b]));
     }
