@@ -74,7 +74,8 @@ public static class SymmetricMatrices
     public static double SpectralNorm(Matrix<double> m)
     {
         if (m.RowCount == 0 || m.ColumnCount == 0) return 0;
-        return m.Svd(false).S[0];
+        // Abs: a zero matrix can come back with a singular value of −0.
+        return Math.Abs(m.Svd(false).S[0]);
     }
 
     /// <summary>Ratio of largest to smallest eigenvalue (infinite when singular).</summary>
