@@ -58,12 +58,13 @@ public static class MzAnalysis
             covariance.Multiply(1.0 / fitRows, covariance);
             return new OrthogonalDynamicsFactor.CovarianceRoots(covariance);
         }).ToArray();
+        var unresolved = Enumerable.Range(0, view.Depth + 1).Select(n => OrthogonalDynamicsFactor.UnresolvedProjector(roots[n], bases[n].Restrict)).ToArray();
         var layers = new LayerReport[view.Depth];
         for (int n = 0; n < view.Depth; n++)
         {
             var cross = DenseKernels.TransposeThisAndMultiply(centred[n + 1], centred[n]);
             cross.Multiply(1.0 / fitRows, cross);
-            double kappa = OrthogonalDynamicsFactor.Linearised(roots[n], roots[n + 1], cross, bases[n].Restrict, bases[n + 1].Restrict);
+            double kappa = OrthogonalDynamicsFactor.FromProjectors(roots[n], roots[n + 1], cross, unresolved[n], unresolved[n + 1]);
             layers[n] = LayerRow(view, fit, decomposition, n, kappa, options);
         }
 

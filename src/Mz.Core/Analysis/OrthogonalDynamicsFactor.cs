@@ -39,13 +39,18 @@ public static class OrthogonalDynamicsFactor
     /// <param name="crossCovariance">Cov(X_{n+1}, X_n), (N_{n+1} × N_n).</param>
     /// <param name="inputRestrict">Ψ_n.</param>
     /// <param name="outputRestrict">Ψ_{n+1}.</param>
-    public static double Linearised(CovarianceRoots input, CovarianceRoots output, Matrix<double> crossCovariance, Matrix<double> inputRestrict, Matrix<double> outputRestrict)
+    public static double Linearised(CovarianceRoots input, CovarianceRoots output, Matrix<double> crossCovariance, Matrix<double> inputRestrict, Matrix<double> outputRestrict) =>
+        FromProjectors(input, output, crossCovariance, UnresolvedProjector(input, inputRestrict), UnresolvedProjector(output, outputRestrict));
+
+    /// <summary>κ^lin from precomputed projectors I − V Vᵀ (each layer's serves two layer maps).</summary>
+    public static double FromProjectors(CovarianceRoots input, CovarianceRoots output, Matrix<double> crossCovariance, Matrix<double> inputUnresolved, Matrix<double> outputUnresolved)
     {
         var whitened = output.InverseRoot * crossCovariance * input.InverseRoot;
-        var left = Complement(output.Root, outputRestrict);
-        var right = Complement(input.Root, inputRestrict);
-        return SymmetricMatrices.SpectralNorm(left * whitened * right);
+        return SymmetricMatrices.SpectralNorm(outputUnresolved * whitened * inputUnresolved);
     }
+
+    /// <summary>I − V Vᵀ with V = orth(Γ^{1/2} Ψ): the projector onto the unresolved whitened directions of a layer.</summary>
+    public static Matrix<double> UnresolvedProjector(CovarianceRoots roots, Matrix<double> restrict) => Complement(roots.Root, restrict);
 
     /// <summary>κ_n^lin from covariance matrices Γ_n, Γ_{n+1} and Cov(X_{n+1}, X_n).</summary>
     public static double Linearised(Matrix<double> inputCovariance, Matrix<double> outputCovariance, Matrix<double> crossCovariance,
