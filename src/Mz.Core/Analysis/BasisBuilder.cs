@@ -52,7 +52,7 @@ public static class BasisBuilder
 
         if (options.Whiten && cap > 0)
         {
-            var gram = restrict.TransposeThisAndMultiply(stateGramian) * restrict;
+            var gram = SymmetricMatrices.Regularised(restrict.TransposeThisAndMultiply(stateGramian) * restrict, options.RelativeRidge);
             restrict = restrict * SymmetricMatrices.Power(gram, -0.5);
             lift = lift * SymmetricMatrices.Power(gram, 0.5);
         }

@@ -14,6 +14,12 @@ public sealed class BasisOptions
     /// <summary>Rescale the coordinates so that their Gram matrix is the identity (Ψ ← Ψ G^{-1/2}, Φ ← Φ G^{1/2}).</summary>
     public bool Whiten { get; set; }
 
+    /// <summary>
+    /// α_rel of the whitening: G + α_rel·tr(G)/r·I is inverted instead of G (MZ.md §7.1 item 4), so that weak
+    /// directions are not blown up. 0 whitens exactly.
+    /// </summary>
+    public double RelativeRidge { get; set; }
+
     /// <summary>Singular values below this fraction of the largest count as zero when capping the rank.</summary>
     public double RankTolerance { get; set; } = 1e-6;
 }
