@@ -56,6 +56,26 @@ public static class CalibrationRunner
     /// </summary>
     public static IReadOnlyList<Matrix<double>> AdjointGramians(LayerView view, IReadOnlyList<Matrix<double>> states)
     {
+        var gramians = new Matrix<double>[view.Depth + 1];
+        int samples = states[0].RowCount;
+        // Only one layer's adjoints live at a time: all of them would be (outputs × S × Σ N_n) doubles.
+        Backward(view, states, (n, adjoints) => gramians[n] = Gramian(adjoints, samples));
+        return gramians;
+    }
+
+    /// <summary>
+    /// The adjoint snapshots λ_n^(s,d) = (∂y_d/∂x_n)ᵀ at every sample for n = 0..L: row d·S + s of entry n is output
+    /// direction d (a logit) at sample s. Memory grows with outputs × samples × widths; prefer the Gramians.
+    /// </summary>
+    public static IReadOnlyList<Matrix<double>> AdjointSnapshots(LayerView view, IReadOnlyList<Matrix<double>> states)
+    {
+        var snapshots = new Matrix<double>[view.Depth + 1];
+        Backward(view, states, (n, adjoints) => snapshots[n] = adjoints);
+        return snapshots;
+    }
+
+    private static void Backward(LayerView view, IReadOnlyList<Matrix<double>> states, Action<int, Matrix<double>> visit)
+    {
         int samples = states[0].RowCount, directions = view.OutputWidth;
         var adjoints = Matrix<double>.Build.Dense(directions * samples, view.StateWidth(view.Depth));
         for (int d = 0; d < directions; d++)
@@ -64,14 +84,12 @@ public static class CalibrationRunner
                 double w = view.Readout.Weight[d, j];
                 for (int s = 0; s < samples; s++) adjoints[d * samples + s, j] = w;
             }
-        var gramians = new Matrix<double>[view.Depth + 1];
-        gramians[view.Depth] = Gramian(adjoints, samples);
+        visit(view.Depth, adjoints);
         for (int n = view.Depth - 1; n >= 0; n--)
         {
             adjoints = view.Layers[n].PullBack(states[n], adjoints);
-            gramians[n] = Gramian(adjoints, samples);
+            visit(n, adjoints);
         }
-        return gramians;
     }
 
     /// <summary>

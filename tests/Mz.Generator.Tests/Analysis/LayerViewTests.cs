@@ -69,4 +69,37 @@ public sealed class LayerViewTests
             }
         }
     }
+
+    [Theory]
+    [InlineData("digits-resmlp-deep")]
+    [InlineData("cancer-mlp")]
+    public void AdjointSnapshotsAreLogitGradientsWithRespectToEveryLayerState(string name)
+    {
+        var view = LayerView.FromGraph(Prepare(name));
+        var reference = new TrainedModel(name).Reference["x"];
+        int cols = (int)reference.RowSize;
+        var x = Matrix<double>.Build.Dense(3, cols, (i, j) => reference.Data[(5 + i) * cols + j]);
+        var states = view.Forward(x);
+        var adjoints = CalibrationRunner.AdjointSnapshots(view, states);
+        const double h = 1e-6;
+        const int sample = 1;
+        double worst = 0;
+        foreach (int n in new[] { 0, view.Depth / 2, view.Depth })
+        {
+            for (int j = 0; j < view.StateWidth(n); j += 7)
+            {
+                Vector<double> Logits(double shift)
+                {
+                    var state = states[n].SubMatrix(sample, 1, 0, view.StateWidth(n));
+                    state[0, j] += shift;
+                    for (int m = n; m < view.Depth; m++) state = view.Layers[m].ApplyToRows(state);
+                    return view.Logits(state).Row(0);
+                }
+                var gradient = (Logits(h) - Logits(-h)) / (2 * h);
+                for (int d = 0; d < view.OutputWidth; d++)
+                    worst = Math.Max(worst, Math.Abs(gradient[d] - adjoints[n][d * 3 + sample, j]) / Math.Max(1, Math.Abs(gradient[d])));
+            }
+        }
+        Assert.True(worst <= 1e-6, $"{name}: adjoint differs from the central difference by {worst:E2}");
+    }
 }
