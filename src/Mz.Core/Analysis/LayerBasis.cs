@@ -52,6 +52,19 @@ public sealed class LayerBasis
         return z;
     }
 
+    /// <summary>
+    /// Relative lift error RMS‖(I − ΦΨᵀ)(x − m)‖ / RMS‖x − m‖ over the rows of <paramref name="states"/> (MZ.md §5.7 item 2):
+    /// the part of the centred state that the resolved coordinates cannot rebuild.
+    /// </summary>
+    public double LiftError(Matrix<double> states)
+    {
+        var centred = DenseKernels.Centred(states, Mean);
+        double reference = DenseKernels.FrobeniusNorm(centred);
+        if (reference == 0) return 0;
+        var rebuilt = DenseKernels.TransposeAndMultiply(DenseKernels.Multiply(centred, Restrict), Lift);
+        return DenseKernels.FrobeniusNorm(centred - rebuilt) / reference;
+    }
+
     /// <summary>m + Φ z for every row of <paramref name="coordinates"/>.</summary>
     public Matrix<double> LiftRows(Matrix<double> coordinates)
     {

@@ -25,6 +25,9 @@ public sealed class LayerReport
     /// <summary>Energy fraction of the layer-(n+1) spectrum kept by its basis.</summary>
     public double CapturedEnergy { get; set; } = double.NaN;
 
+    /// <summary>Relative lift error of the layer-(n+1) basis on the fit rows: RMS‖(I − ΦΨᵀ)(x − m)‖ / RMS‖x − m‖.</summary>
+    public double LiftError { get; set; } = double.NaN;
+
     /// <summary>cond(G_{n+1}).</summary>
     public double GramCondition { get; set; } = double.NaN;
 

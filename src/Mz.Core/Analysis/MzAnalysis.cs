@@ -122,6 +122,7 @@ public static class MzAnalysis
             InputRank = ranks[n],
             Rank = ranks[n + 1],
             CapturedEnergy = basis.CapturedEnergy,
+            LiftError = basis.LiftError(fit.States[n + 1]),
             GramCondition = ranks[n + 1] == 0 ? double.NaN : SymmetricMatrices.ConditionNumber(decomposition.Correlations.Gram(n + 1)),
             KernelNorms = norms,
             NoiseFloors = floors,

@@ -94,4 +94,16 @@ public sealed class BasisTests
         var b = BasisBuilder.Build(reversed, adjoint, new BasisOptions { Rank = 4 });
         Assert.True(MaxAbs(a.Lift - b.Lift) <= 1e-8 && MaxAbs(a.Restrict - b.Restrict) <= 1e-8, "sign convention must make the basis independent of solver signs");
     }
+
+    [Fact]
+    public void LiftErrorIsZeroAtFullRankAndTheUnexplainedEnergyForPca()
+    {
+        var (states, _, covariance) = Snapshots();
+        var full = BasisBuilder.Build(states, null, new BasisOptions { Kind = BasisKind.Pca, Rank = states.ColumnCount });
+        Assert.True(full.LiftError(states) <= 1e-12);
+        var partial = BasisBuilder.Build(states, null, new BasisOptions { Kind = BasisKind.Pca, Rank = 3 });
+        var eigenvalues = covariance.Evd().EigenValues.Select(c => c.Real).OrderByDescending(v => v).ToArray();
+        double expected = Math.Sqrt(eigenvalues.Skip(3).Sum() / eigenvalues.Sum());
+        Assert.Equal(expected, partial.LiftError(states), 10);
+    }
 }
