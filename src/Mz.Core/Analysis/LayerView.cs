@@ -1,0 +1,270 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using MathNet.Numerics.LinearAlgebra;
+using Mz.Core.Ir;
+using Mz.Core.Lowering;
+
+namespace Mz.Core.Analysis;
+
+/// <summary>
+/// A feed-forward network read as the discrete dynamical system of MZ.md (1.1): an optional affine input
+/// embedding (its output is layer 0), layer maps X_{n+1} = H_n(X_n) for n = 0..L−1, and an affine readout of X_L
+/// whose logits the analysis uses (an output Sigmoid/Softmax is recorded but not analysed).
+/// </summary>
+public sealed class LayerView
+{
+    public LayerView(int inputWidth, AffineMap? embedding, IReadOnlyList<LayerMap> layers, AffineMap readout,
+        OutputActivation outputActivation = OutputActivation.Identity, IReadOnlyList<string>? stateValues = null, string logitValue = "")
+    {
+        int width = embedding?.OutputWidth ?? inputWidth;
+        if (embedding != null && embedding.InputWidth != inputWidth) throw new ArgumentException($"embedding takes {embedding.InputWidth} inputs, the network has {inputWidth}");
+        for (int n = 0; n < layers.Count; n++)
+        {
+            if (layers[n].InputWidth != width) throw new ArgumentException($"layer {n} takes width {layers[n].InputWidth}, layer state {n} has width {width}");
+            width = layers[n].OutputWidth;
+        }
+        if (readout.InputWidth != width) throw new ArgumentException($"readout takes width {readout.InputWidth}, the last state has width {width}");
+        if (stateValues != null && stateValues.Count != layers.Count + 1) throw new ArgumentException("one value name per layer state is needed");
+        InputWidth = inputWidth;
+        Embedding = embedding;
+        Layers = layers;
+        Readout = readout;
+        OutputActivation = outputActivation;
+        StateValues = stateValues ?? Enumerable.Repeat("", layers.Count + 1).ToArray();
+        LogitValue = logitValue;
+    }
+
+    public int InputWidth { get; }
+    public AffineMap? Embedding { get; }
+    public IReadOnlyList<LayerMap> Layers { get; }
+    public AffineMap Readout { get; }
+    public OutputActivation OutputActivation { get; }
+
+    /// <summary>Graph value holding layer state n (n = 0..L); empty for hand-built views.</summary>
+    public IReadOnlyList<string> StateValues { get; }
+
+    public string LogitValue { get; }
+
+    /// <summary>L, the number of layer maps.</summary>
+    public int Depth => Layers.Count;
+
+    public int OutputWidth => Readout.OutputWidth;
+
+    /// <summary>N_n, the width of layer state n.</summary>
+    public int StateWidth(int n) => n == 0 ? Embedding?.OutputWidth ?? InputWidth : Layers[n - 1].OutputWidth;
+
+    /// <summary>Layer states X_0..X_L for every input row (samples as rows), evaluated in float64 by the layer maps.</summary>
+    public IReadOnlyList<Matrix<double>> Forward(Matrix<double> inputs)
+    {
+        var states = new List<Matrix<double>>(Depth + 1) { Embedding?.ApplyToRows(inputs) ?? inputs };
+        foreach (var layer in Layers) states.Add(layer.ApplyToRows(states[states.Count - 1]));
+        return states;
+    }
+
+    public Matrix<double> Logits(Matrix<double> lastStates) => Readout.ApplyToRows(lastStates);
+
+    /// <summary>
+    /// Reads the layer structure of a prepared graph. Recognised chains, as exported by PyTorch and scikit-learn:
+    /// Gemm, or MatMul followed by Add of a constant, as the affine part; Relu/Tanh/Sigmoid activations; a residual
+    /// block Add(x, [Mul(h,] σ(affine(x)) [)]); a first affine without activation is the input embedding; the last
+    /// affine, optionally followed by Sigmoid or Softmax, is the readout.
+    /// </summary>
+    public static LayerView FromGraph(PreparedGraph graph)
+    {
+        if (graph.Inputs.Count != 1 || graph.Outputs.Count != 1)
+            throw new LayerViewException($"the layer view needs exactly one input and one output; the graph has {graph.Inputs.Count} and {graph.Outputs.Count}");
+        var reader = new ChainReader(graph);
+        return reader.Read();
+    }
+
+    private sealed class ChainReader
+    {
+        private readonly PreparedGraph _graph;
+        private readonly Dictionary<string, List<Node>> _consumers = new(StringComparer.Ordinal);
+        private readonly HashSet<Node> _used = new();
+        private readonly string _output;
+
+        public ChainReader(PreparedGraph graph)
+        {
+            _graph = graph;
+            _output = graph.Outputs[0].Name;
+            foreach (var node in graph.Nodes)
+                foreach (var input in node.Inputs.Where(i => i.Length > 0).Distinct(StringComparer.Ordinal))
+                {
+                    if (!_consumers.TryGetValue(input, out var list)) _consumers[input] = list = new List<Node>();
+                    list.Add(node);
+                }
+        }
+
+        public LayerView Read()
+        {
+            var input = _graph.Inputs[0].Name;
+            var shape = _graph.Shapes[input];
+            if (shape.Length != 2) throw new LayerViewException($"input '{input}' must be [batch, features]; it has rank {shape.Length}");
+            int inputWidth = checked((int)_graph.SizePerRow(input));
+
+            string state = input;
+            AffineMap? embedding = null;
+            string? embeddingOutput = null;
+            var layers = new List<LayerMap>();
+            var stateValues = new List<string>();
+            while (true)
+            {
+                var affineNode = Consumers(state).Where(IsAffine).ToList();
+                if (affineNode.Count != 1)
+                    throw new LayerViewException($"value '{state}' should feed exactly one Gemm or MatMul; found {affineNode.Count}");
+                var (affine, affineOut) = ReadAffine(affineNode[0], state);
+                var next = Consumers(affineOut);
+                var activation = next.Count == 1 ? ActivationOf(next[0]) : null;
+
+                if (activation != null && !IsFinalSquash(next[0], out _))
+                {
+                    var activationNode = next[0];
+                    _used.Add(activationNode);
+                    string activated = activationNode.Outputs[0];
+                    if (TryReadResidual(state, activated, out double step, out string residualOut))
+                    {
+                        layers.Add(new LayerMap(LayerMapKind.Residual, affine.Weight, affine.Bias, activation.Value, step, state, residualOut));
+                        state = residualOut;
+                        continue;
+                    }
+                    layers.Add(new LayerMap(LayerMapKind.Dense, affine.Weight, affine.Bias, activation.Value, 1.0, state, activated));
+                    state = activated;
+                    continue;
+                }
+
+                // No hidden activation: the readout, or (first) the input embedding, or a linear layer.
+                var squash = OutputActivation.Identity;
+                bool isReadout = affineOut == _output;
+                if (!isReadout && next.Count == 1 && IsFinalSquash(next[0], out squash))
+                {
+                    _used.Add(next[0]);
+                    isReadout = true;
+                }
+                if (isReadout)
+                {
+                    stateValues.Add(embeddingOutput ?? input);
+                    foreach (var layer in layers) stateValues.Add(layer.OutputValue);
+                    int unused = _graph.Nodes.Count(n => !_used.Contains(n));
+                    if (unused > 0)
+                        throw new LayerViewException($"{unused} node(s) are not part of the layer chain, e.g. '{_graph.Nodes.First(n => !_used.Contains(n)).DisplayName}'");
+                    return new LayerView(inputWidth, embedding, layers, affine, squash, stateValues, affineOut);
+                }
+                if (embedding == null && layers.Count == 0)
+                {
+                    embedding = affine;
+                    embeddingOutput = affineOut;
+                }
+                else layers.Add(new LayerMap(LayerMapKind.Dense, affine.Weight, affine.Bias, Activation.Identity, 1.0, state, affineOut));
+                state = affineOut;
+            }
+        }
+
+        private List<Node> Consumers(string value) => _consumers.TryGetValue(value, out var list) ? list : new List<Node>();
+
+        private static bool IsAffine(Node node) => node.OpType is "Gemm" or "MatMul";
+
+        private static Activation? ActivationOf(Node node) => node.OpType switch
+        {
+            "Relu" => Activation.Relu,
+            "Tanh" => Activation.Tanh,
+            "Sigmoid" => Activation.Sigmoid,
+            _ => null,
+        };
+
+        /// <summary>A Sigmoid or Softmax (over the feature axis) whose output is the graph output.</summary>
+        private bool IsFinalSquash(Node node, out OutputActivation squash)
+        {
+            squash = OutputActivation.Identity;
+            if (node.Outputs[0] != _output) return false;
+            if (node.OpType == "Sigmoid") { squash = OutputActivation.Sigmoid; return true; }
+            if (node.OpType == "Softmax" && (node.GetInt("axis", _graph.Opset >= 13 ? -1 : 1) is -1 or 1)) { squash = OutputActivation.Softmax; return true; }
+            return false;
+        }
+
+        private (AffineMap Map, string Output) ReadAffine(Node node, string input)
+        {
+            _used.Add(node);
+            if (node.Inputs[0] != input) throw new LayerViewException($"node '{node.DisplayName}' must take '{input}' as its first operand");
+            var b = Constant(node, 1);
+            if (b.Dims.Length != 2) throw new LayerViewException($"node '{node.DisplayName}': the weight must be a matrix");
+            var raw = b.ToDoubleArray();
+            int rows = (int)b.Dims[0], cols = (int)b.Dims[1];
+            if (node.OpType == "Gemm")
+            {
+                if (node.GetInt("transA", 0) != 0) throw new LayerViewException($"node '{node.DisplayName}': transA is not supported");
+                double alpha = node.GetFloat("alpha", 1f), beta = node.GetFloat("beta", 1f);
+                bool transB = node.GetInt("transB", 0) != 0;
+                // Stored weight is (out × in): B itself when transB, else Bᵀ.
+                var weight = transB
+                    ? Matrix<double>.Build.Dense(rows, cols, (i, j) => alpha * raw[i * cols + j])
+                    : Matrix<double>.Build.Dense(cols, rows, (i, j) => alpha * raw[j * cols + i]);
+                var bias = Vector<double>.Build.Dense(weight.RowCount);
+                if (node.HasInput(2)) FillBias(node, Constant(node, 2), bias, beta);
+                return (new AffineMap(weight, bias), node.Outputs[0]);
+            }
+            var matmulWeight = Matrix<double>.Build.Dense(cols, rows, (i, j) => raw[j * cols + i]);
+            var matmulBias = Vector<double>.Build.Dense(cols);
+            string output = node.Outputs[0];
+            var after = Consumers(output);
+            if (after.Count == 1 && after[0].OpType == "Add")
+            {
+                var add = after[0];
+                string other = add.Inputs[0] == output ? add.Inputs[1] : add.Inputs[0];
+                if (_graph.Constants.ContainsKey(other))
+                {
+                    _used.Add(add);
+                    FillBias(add, _graph.Constants[other], matmulBias, 1.0);
+                    output = add.Outputs[0];
+                }
+            }
+            return (new AffineMap(matmulWeight, matmulBias), output);
+        }
+
+        private TensorData Constant(Node node, int index)
+        {
+            if (!node.HasInput(index) || !_graph.Constants.TryGetValue(node.Inputs[index], out var data))
+                throw new LayerViewException($"node '{node.DisplayName}': operand {index} must be a constant");
+            return data;
+        }
+
+        private static void FillBias(Node node, TensorData data, Vector<double> bias, double scale)
+        {
+            var values = data.ToDoubleArray();
+            if (values.Length != 1 && values.Length != bias.Count)
+                throw new LayerViewException($"node '{node.DisplayName}': bias has {values.Length} values, expected {bias.Count}");
+            for (int i = 0; i < bias.Count; i++) bias[i] = scale * values[values.Length == 1 ? 0 : i];
+        }
+
+        /// <summary>Add(x, h·σ) or Add(x, σ), in either operand order, with h a constant scalar.</summary>
+        private bool TryReadResidual(string state, string activated, out double step, out string output)
+        {
+            step = 1;
+            output = "";
+            var after = Consumers(activated);
+            if (after.Count != 1) return false;
+            var node = after[0];
+            string branch = activated;
+            Node? mul = null;
+            if (node.OpType == "Mul")
+            {
+                string other = node.Inputs[0] == activated ? node.Inputs[1] : node.Inputs[0];
+                if (!_graph.Constants.TryGetValue(other, out var h) || h.ElementCount != 1) return false;
+                step = h.GetDouble(0);
+                mul = node;
+                branch = node.Outputs[0];
+                var afterMul = Consumers(branch);
+                if (afterMul.Count != 1) return false;
+                node = afterMul[0];
+            }
+            if (node.OpType != "Add") return false;
+            bool matches = node.Inputs.Count == 2 && (node.Inputs[0] == state && node.Inputs[1] == branch || node.Inputs[1] == state && node.Inputs[0] == branch);
+            if (!matches) return false;
+            if (mul != null) _used.Add(mul);
+            _used.Add(node);
+            output = node.Outputs[0];
+            return true;
+        }
+    }
+}
