@@ -1,0 +1,89 @@
+using System;
+
+namespace Mz.Core.Stochastic;
+
+/// <summary>
+/// The noisy network (1.1): X_{n+1} = H_n(X_n) + β_n ξ_n with standard-normal ξ_n, then y = readout(X_L).
+/// Noise comes either from explicit draws (to replay stored trajectories) or from a seeded source.
+/// </summary>
+public sealed class NoisyForwardPass
+{
+    private readonly StochasticLayerStack _stack;
+    private readonly LayerNoise _noise;
+
+    public NoisyForwardPass(StochasticLayerStack stack, LayerNoise noise)
+    {
+        noise.CheckMatches(stack);
+        _stack = stack;
+        _noise = noise;
+    }
+
+    public StochasticLayerStack Stack => _stack;
+    public LayerNoise Noise => _noise;
+
+    /// <summary>
+    /// One pass with explicit standard-normal draws: <paramref name="draws"/>[n] holds ξ_n (width N_{n+1}),
+    /// scaled here by β_n. Returns the states X_0..X_L (index n) and the output.
+    /// </summary>
+    public (double[][] States, double[] Output) Run(double[] input, double[][] draws)
+    {
+        if (input.Length != _stack.InputWidth) throw new ArgumentException($"the network takes {_stack.InputWidth} inputs, got {input.Length}");
+        if (draws.Length != _stack.Depth) throw new ArgumentException($"{draws.Length} noise vectors given for {_stack.Depth} layers");
+        var states = new double[_stack.Depth + 1][];
+        states[0] = (double[])input.Clone();
+        for (int n = 0; n < _stack.Depth; n++)
+        {
+            var layer = _stack.Layers[n];
+            if (draws[n].Length != layer.Outputs) throw new ArgumentException($"noise vector {n} has {draws[n].Length} values, layer {n} has {layer.Outputs} outputs");
+            var next = new double[layer.Outputs];
+            layer.Apply(states[n], 0, next, 0);
+            double level = _noise[n];
+            for (int i = 0; i < next.Length; i++) next[i] += level * draws[n][i];
+            states[n + 1] = next;
+        }
+        var output = new double[_stack.Readout.Outputs];
+        _stack.Readout.Apply(states[_stack.Depth], 0, output, 0);
+        return (states, output);
+    }
+
+    /// <summary>One pass with draws from <paramref name="source"/>; layer n consumes N_{n+1} draws, in order.</summary>
+    public (double[][] States, double[] Output) Run(double[] input, GaussianNoiseSource source)
+    {
+        var draws = new double[_stack.Depth][];
+        for (int n = 0; n < draws.Length; n++)
+        {
+            draws[n] = new double[_stack.Layers[n].Outputs];
+            source.Fill(draws[n], 0, draws[n].Length);
+        }
+        return Run(input, draws);
+    }
+
+    /// <summary>
+    /// Final states of <paramref name="count"/> independent passes from the same input, batched: the states are
+    /// stored sample-major in one array (count × N_L) so the per-layer loops stay allocation-free.
+    /// </summary>
+    public double[] RunBatch(double[] input, int count, GaussianNoiseSource source)
+    {
+        int width = _stack.MaxWidth;
+        var current = new double[count * width];
+        var next = new double[count * width];
+        for (int s = 0; s < count; s++) Array.Copy(input, 0, current, s * width, input.Length);
+        for (int n = 0; n < _stack.Depth; n++)
+        {
+            var layer = _stack.Layers[n];
+            double level = _noise[n];
+            for (int s = 0; s < count; s++)
+            {
+                int offset = s * width;
+                layer.Apply(current, offset, next, offset);
+                if (level != 0)
+                    for (int i = 0; i < layer.Outputs; i++) next[offset + i] += level * source.NextStandardNormal();
+            }
+            (current, next) = (next, current);
+        }
+        var result = new double[count * _stack.Width(_stack.Depth)];
+        int final = _stack.Width(_stack.Depth);
+        for (int s = 0; s < count; s++) Array.Copy(current, s * width, result, s * final, final);
+        return result;
+    }
+}
