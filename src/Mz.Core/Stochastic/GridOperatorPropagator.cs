@@ -68,6 +68,15 @@ public sealed class GridOperatorPropagator
     /// </summary>
     public double ExpectationAt(double[] input, double[][] backward) => Operators[0].ComposeAt(input, backward[1]);
 
+    /// <summary><see cref="ExpectationAt"/> for many inputs, preparing the layer-1 spline once.</summary>
+    public double[] ExpectationsAt(IReadOnlyList<double[]> inputs, double[][] backward)
+    {
+        var coefficients = Operators[0].Coefficients(backward[1]);
+        var result = new double[inputs.Count];
+        for (int i = 0; i < result.Length; i++) result[i] = Operators[0].ComposeAtCoefficients(inputs[i], coefficients);
+        return result;
+    }
+
     /// <summary>
     /// Forward propagation of a point mass at input x: returns the densities of X_1..X_L (index n; index 0 is null)
     /// on their grids. It is the exact adjoint of <see cref="ExpectationAt"/>: Σ_j h^d p_L[j] q(y_j) equals the

@@ -259,9 +259,17 @@ public sealed class GridTransitionOperator
     /// <summary>(ℳ_n u)(x) at an arbitrary state x (not necessarily a grid point).</summary>
     public double ComposeAt(double[] point, double[] nextValues)
     {
+        return ComposeAtCoefficients(point, Coefficients(nextValues));
+    }
+
+    /// <summary>(ℳ_n u)(x) from u's precomputed <see cref="Coefficients"/> (for many points).</summary>
+    public double ComposeAtCoefficients(double[] point, double[] coefficients)
+    {
+        if (point.Length != _layer.Inputs) throw new ArgumentException($"the layer takes {_layer.Inputs} values, got {point.Length}");
+        if (coefficients.Length != _coefficients.PointCount) throw new ArgumentException($"expected {_coefficients.PointCount} coefficients, got {coefficients.Length}");
         var buffers = new RowBuffers(_layer.Inputs, Target.Dimension, _nodes.Length);
         BuildRow(point, buffers);
-        return Contract(buffers, Coefficients(nextValues));
+        return Contract(buffers, coefficients);
     }
 
     /// <summary>Spline coefficients of the (blurred, in convolution mode) next-layer values: what a row contracts with.</summary>
