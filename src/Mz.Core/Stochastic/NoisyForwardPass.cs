@@ -46,6 +46,52 @@ public sealed class NoisyForwardPass
         return (states, output);
     }
 
+    /// <summary>
+    /// Replays one pass in float32 arithmetic, rounding after every operation in the order a float32 framework
+    /// evaluates these layers (products of a row summed left to right, bias added last; x + Δ·σ(a), then + β·ξ),
+    /// with σ computed in float64 and rounded. Stored float32 trajectories are reproduced to the last bit or so;
+    /// the float64 <see cref="Run(double[], double[][])"/> differs from them by the float32 rounding they carry.
+    /// </summary>
+    public float[] RunSinglePrecision(float[] input, float[][] draws)
+    {
+        if (input.Length != _stack.InputWidth) throw new ArgumentException($"the network takes {_stack.InputWidth} inputs, got {input.Length}");
+        if (draws.Length != _stack.Depth) throw new ArgumentException($"{draws.Length} noise vectors given for {_stack.Depth} layers");
+        var state = (float[])input.Clone();
+        for (int n = 0; n < _stack.Depth; n++)
+        {
+            var layer = _stack.Layers[n];
+            var next = new float[layer.Outputs];
+            float level = (float)_noise[n], step = (float)(layer.ResidualStep ?? 0);
+            for (int i = 0; i < layer.Outputs; i++)
+            {
+                float a = SingleAffine(layer.Weights, layer.Bias, layer.Inputs, i, state);
+                float activated = (float)LayerActivations.Apply(layer.Activation, a);
+                float value = layer.IsResidual ? state[i] + step * activated : activated;
+                next[i] = value + level * draws[n][i];
+            }
+            state = next;
+        }
+        var readout = _stack.Readout;
+        var output = new float[readout.Outputs];
+        for (int i = 0; i < output.Length; i++)
+        {
+            float a = SingleAffine(readout.Weights, readout.Bias, readout.Inputs, i, state);
+            output[i] = (float)LayerActivations.Apply(readout.OutputActivation, a);
+        }
+        return output;
+    }
+
+    private static float SingleAffine(double[] weights, double[] bias, int inputs, int row, float[] x)
+    {
+        float sum = 0;
+        for (int j = 0; j < inputs; j++)
+        {
+            float product = (float)weights[row * inputs + j] * x[j];
+            sum = j == 0 ? product : sum + product;
+        }
+        return sum + (float)bias[row];
+    }
+
     /// <summary>One pass with draws from <paramref name="source"/>; layer n consumes N_{n+1} draws, in order.</summary>
     public (double[][] States, double[] Output) Run(double[] input, GaussianNoiseSource source)
     {

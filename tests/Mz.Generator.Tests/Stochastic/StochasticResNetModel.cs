@@ -12,8 +12,6 @@ public sealed class StochasticResNetModel
 {
     public const string Name = "stochastic-resnet-2d";
 
-    /// <summary>The input box of the stored evaluation grid, [−2, 3] × [−1.5, 2].</summary>
-    public static readonly double[] InputLower = { -2, -1.5 }, InputUpper = { 3, 2 };
 
     public StochasticResNetModel()
     {
@@ -26,7 +24,40 @@ public sealed class StochasticResNetModel
         Reference = NpzReader.Read(File.ReadAllBytes(Path.Combine(folder, "reference.npz")), "reference.npz");
         Trajectories = NpzReader.Read(File.ReadAllBytes(Path.Combine(folder, "trajectories.npz")), "trajectories.npz");
         Probes = SelectProbes();
+        _operatorReference = new Lazy<double[]>(() => OperatorAtProbes(0.02, NoiseIntegration.GaussHermite));
+        _monteCarlo = new Lazy<MonteCarloEstimate[]>(() =>
+        {
+            var estimator = new MonteCarloEstimator(new NoisyForwardPass(Stack, Noise));
+            return Probes.Select((row, p) => estimator.Estimate(Input(row), 100_000, 8 + (ulong)p, maxParallelism: 2)).ToArray();
+        });
+        var x = Reference["x"].Data;
+        InputLower = new[] { Enumerable.Range(0, x.Length / 2).Min(i => x[2 * i]) - 0.05, Enumerable.Range(0, x.Length / 2).Min(i => x[2 * i + 1]) - 0.05 };
+        InputUpper = new[] { Enumerable.Range(0, x.Length / 2).Max(i => x[2 * i]) + 0.05, Enumerable.Range(0, x.Length / 2).Max(i => x[2 * i + 1]) + 0.05 };
     }
+
+    /// <summary>The input box for the grid operators: the reference inputs' range plus a small margin.</summary>
+    public double[] InputLower { get; }
+    public double[] InputUpper { get; }
+
+    public GridOperatorPropagator Propagator(double spacing, NoiseIntegration integration) =>
+        new(Stack, Noise, InputLower, InputUpper, new GridOperatorOptions { Spacing = spacing, HermitePoints = 7, NoiseIntegration = integration, MaxParallelism = 2 });
+
+    /// <summary>E[y|x] at every probe by the grid operator.</summary>
+    public double[] OperatorAtProbes(double spacing, NoiseIntegration integration)
+    {
+        var propagator = Propagator(spacing, integration);
+        var backward = propagator.Backward(propagator.ReadoutOnLastGrid());
+        return propagator.ExpectationsAt(Probes.Select(Input).ToArray(), backward);
+    }
+
+    private readonly Lazy<double[]> _operatorReference;
+    private readonly Lazy<MonteCarloEstimate[]> _monteCarlo;
+
+    /// <summary>The reference operator result at the probes: Gauss–Hermite 7×7, h = 0.02 (computed once per test class).</summary>
+    public double[] OperatorReference => _operatorReference.Value;
+
+    /// <summary>10⁵-sample Monte Carlo at every probe, seed 8 (computed once per test class).</summary>
+    public MonteCarloEstimate[] MonteCarlo => _monteCarlo.Value;
 
     public StochasticLayerStack Stack { get; }
     public double Sigma { get; }
