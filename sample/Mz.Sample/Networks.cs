@@ -7,7 +7,9 @@ namespace Mz.Sample;
 [MzNetwork("models/digits-mlp/model.onnx")]
 public static partial class DigitsMlp { }
 
-[MzNetwork("models/digits-resmlp-deep/model.onnx")]
+// Calibration rows (the training split) make the build also run the Mori–Zwanzig memory analysis:
+// an Info diagnostic MZ0401 summarises it and DigitsResMlpDeep.Analysis holds the per-layer table.
+[MzNetwork("models/digits-resmlp-deep/model.onnx", Calibration = "models/digits-resmlp-deep/train.npz:x")]
 public static partial class DigitsResMlpDeep { }
 
 [MzNetwork("models/cancer-mlp/model.onnx")]

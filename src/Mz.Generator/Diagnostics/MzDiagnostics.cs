@@ -18,12 +18,17 @@ public static class MzDiagnostics
     public const string ModelMalformedId = "MZ0102";
     public const string OpsetUnsupportedId = "MZ0103";
     public const string SidecarInvalidId = "MZ0104";
+    public const string CalibrationFileMissingId = "MZ0105";
+    public const string CalibrationInvalidId = "MZ0106";
     public const string UnsupportedOpId = "MZ0201";
     public const string InvalidGraphId = "MZ0202";
     public const string UnsupportedTypeId = "MZ0203";
     public const string FixedBatchId = "MZ0204";
     public const string DeclaredLayerMismatchId = "MZ0205";
     public const string InterpreterFallbackId = "MZ0301";
+    public const string AnalysisSummaryId = "MZ0401";
+    public const string AnalysisWarningId = "MZ0402";
+    public const string AnalysisUnavailableId = "MZ0403";
     public const string InternalErrorId = "MZ0999";
 
     private const string HelpBase = "https://github.com/mz-nn/mz/blob/main/docs/diagnostics/";
@@ -85,6 +90,18 @@ public static class MzDiagnostics
         "Mz.Model", DiagnosticSeverity.Error,
         "The MSBuild step writes a text copy of each model under obj/mz; it was edited or truncated.");
 
+    public static readonly DiagnosticDescriptor CalibrationFileMissing = Rule(CalibrationFileMissingId,
+        "Calibration file is not part of the build",
+        "The calibration file '{0}' is not part of the build; add <MzCalibration Include=\"{0}\" /> to the project (calibration items found: {1})",
+        "Mz.Model", DiagnosticSeverity.Error,
+        "Calibration data is never included automatically; list it as an MzCalibration item.");
+
+    public static readonly DiagnosticDescriptor CalibrationInvalid = Rule(CalibrationInvalidId,
+        "Calibration data cannot be used",
+        "The calibration data '{0}' cannot be used: {1}",
+        "Mz.Model", DiagnosticSeverity.Error,
+        "Calibration rows must be finite, as wide as the network's input, and numerous enough for the analysis.");
+
     public static readonly DiagnosticDescriptor UnsupportedOp = Rule(UnsupportedOpId,
         "Unsupported operator",
         "The model '{0}' cannot be compiled: node '{1}' uses op '{2}'. {3}",
@@ -121,6 +138,24 @@ public static class MzDiagnostics
         "Mz.CodeGen", DiagnosticSeverity.Info,
         "Ops without a specialised kernel are evaluated by the runtime's reference interpreter so that the model still compiles.");
 
+    public static readonly DiagnosticDescriptor AnalysisSummary = Rule(AnalysisSummaryId,
+        "MZ memory analysis",
+        "'{0}': {1} layer maps, memory decays at a median rate of {2} per lag; recommended memory length {3}; median noise ratio {4} ({5} calibration rows){6}",
+        "Mz.Reduction", DiagnosticSeverity.Info,
+        "The Mori–Zwanzig analysis of the network on its calibration data; the full table is the generated Analysis property.");
+
+    public static readonly DiagnosticDescriptor AnalysisWarning = Rule(AnalysisWarningId,
+        "MZ analysis warning",
+        "'{0}': {1}",
+        "Mz.Reduction", DiagnosticSeverity.Warning,
+        "The analysis could run, but its figures are unreliable for the reason given (for example too few calibration rows for the requested ranks).");
+
+    public static readonly DiagnosticDescriptor AnalysisUnavailable = Rule(AnalysisUnavailableId,
+        "MZ analysis not available",
+        "'{0}' was compiled without the MZ analysis: {1}",
+        "Mz.Reduction", DiagnosticSeverity.Info,
+        "The analysis covers MLPs and residual MLPs; other graphs compile normally without it.");
+
     public static readonly DiagnosticDescriptor InternalError = Rule(InternalErrorId,
         "Internal generator error",
         "Mz failed while generating '{0}': {1}. Please report this with the model file.",
@@ -138,12 +173,17 @@ public static class MzDiagnostics
         ModelMalformedId => ModelMalformed,
         OpsetUnsupportedId => OpsetUnsupported,
         SidecarInvalidId => SidecarInvalid,
+        CalibrationFileMissingId => CalibrationFileMissing,
+        CalibrationInvalidId => CalibrationInvalid,
         UnsupportedOpId => UnsupportedOp,
         InvalidGraphId => InvalidGraph,
         UnsupportedTypeId => UnsupportedType,
         FixedBatchId => FixedBatch,
         DeclaredLayerMismatchId => DeclaredLayerMismatch,
         InterpreterFallbackId => InterpreterFallback,
+        AnalysisSummaryId => AnalysisSummary,
+        AnalysisWarningId => AnalysisWarning,
+        AnalysisUnavailableId => AnalysisUnavailable,
         InternalErrorId => InternalError,
         _ => null,
     };

@@ -27,4 +27,8 @@ public sealed record NetworkPlan(
     WeightTable Weights,
     long ParameterCount,
     long MultiplyAdds,
-    EquatableArray<string> Summary);
+    EquatableArray<string> Summary)
+{
+    /// <summary>The build-time MZ analysis when the declaration names calibration data.</summary>
+    public AnalysisData? Analysis { get; init; }
+}

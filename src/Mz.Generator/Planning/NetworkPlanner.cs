@@ -117,6 +117,7 @@ public static class NetworkPlanner
             parameters,
             lowering.MultiplyAdds,
             summary.ToEquatableArray());
+        plan = plan with { Analysis = CalibrationAnalysis.Run(declaration, prepared, file.Blob.Hash, files, location, diagnostics, cancellationToken) };
         return new NetworkResult(plan, diagnostics.ToEquatableArray());
     }
 
