@@ -26,6 +26,8 @@ dotnet new console -n SmokeApp -o app --framework net10.0 >/dev/null 2>&1 || fai
 mkdir -p app/models
 cp "$root/sample/Mz.Sample/models/digits-mlp/model.onnx" app/models/digits.onnx
 cp "$root/sample/Mz.Sample/models/digits-mlp/reference.npz" app/reference.npz
+cp "$root/sample/Mz.Sample/models/digits-resmlp-deep/model.onnx" app/models/resmlp.onnx
+cp "$root/sample/Mz.Sample/models/digits-resmlp-deep/train.npz" app/train.npz
 dotnet add app package Mz --version "$version" >"$work/add.log" 2>&1 || { cat "$work/add.log"; fail "dotnet add package"; }
 
 cat > app/Program.cs <<'CS'
@@ -42,15 +44,23 @@ double worst = 0;
 for (int i = 0; i < y.Length; i++)
     worst = Math.Max(worst, Math.Abs(y[i] - expected[i]) / (1e-4 + 1e-4 * Math.Abs(expected[i])));
 Console.WriteLine($"rows={rows} worst_tolerance_ratio={worst:F3}");
+
+Console.WriteLine($"analysis_layers={ResMlp.Analysis.Layers.Length} recommended_memory={ResMlp.Analysis.RecommendedMemory}");
 return worst <= 1 ? 0 : 1;
 
 [MzNetwork("models/digits.onnx")]
 public static partial class Digits { }
+
+// Calibration makes the compiler run the MZ analysis (MathNet loads beside the generator from the package).
+[MzNetwork("models/resmlp.onnx", Calibration = "train.npz:x")]
+public static partial class ResMlp { }
 CS
-sed -i 's|</Project>|  <ItemGroup><None Include="reference.npz" CopyToOutputDirectory="PreserveNewest" /></ItemGroup>\n</Project>|' app/SmokeApp.csproj
+sed -i 's|</Project>|  <ItemGroup><None Include="reference.npz" CopyToOutputDirectory="PreserveNewest" /><MzCalibration Include="train.npz" /></ItemGroup>\n</Project>|' app/SmokeApp.csproj
 
 dotnet run -c Release --project app >"$work/run.log" 2>&1 || { cat "$work/run.log"; fail "the app did not build or its outputs are off"; }
 grep -q "rows=1797" "$work/run.log" || { cat "$work/run.log"; fail "unexpected output"; }
+grep -q "analysis_layers=32" "$work/run.log" || { cat "$work/run.log"; fail "the build-time analysis did not reach the app"; }
+! grep -q "CS8785" "$work/run.log" || { cat "$work/run.log"; fail "the generator failed to load in the compiler (CS8785)"; }
 
 if [ -f "$root/tools/Mz.Cli/Mz.Cli.csproj" ]; then
   dotnet pack "$root/tools/Mz.Cli" -c Release -o "$work/feed" -p:Version="$version" >"$work/pack-cli.log" 2>&1 || { cat "$work/pack-cli.log"; fail "dotnet pack of the CLI"; }
@@ -59,4 +69,4 @@ if [ -f "$root/tools/Mz.Cli/Mz.Cli.csproj" ]; then
   tail -1 "$work/check.log"
 fi
 
-echo "package-smoke: ok ($(cat "$work/run.log" | tail -1))"
+echo "package-smoke: ok ($(grep rows= "$work/run.log"); $(grep analysis_layers= "$work/run.log"))"
