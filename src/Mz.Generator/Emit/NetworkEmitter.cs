@@ -191,8 +191,12 @@ public static class NetworkEmitter
         const string K = "global::Mz.Kernels.";
         switch (step)
         {
-            case DenseStep d:
+            case DenseStep d when d.Residual == null:
                 writer.Line($"{K}DenseKernel.Forward<{t}>({d.Input}, MzWeights.{d.Weight}, {(d.Bias != null ? "MzWeights." + d.Bias : "default")}, {d.Output}, {N(d.K)}, {N(d.N)}, {K}MzActivation.{d.Activation});");
+                break;
+            case DenseStep d:
+                writer.Line($"{K}DenseKernel.ForwardResidual<{t}>({d.Input}, MzWeights.{d.Weight}, {(d.Bias != null ? "MzWeights." + d.Bias : "default")}, {d.Output}, {N(d.K)}, {N(d.N)}, {K}MzActivation.{d.Activation},");
+                writer.Line($"    residual: {d.Residual}, residualScale: {FloatFormat.Scalar(d.ResidualScale, t)});");
                 break;
             case ActivationStep a:
                 writer.Line($"{K}VectorKernels.Activate<{t}>({a.Input}, {a.Output}, {K}MzActivation.{a.Activation});");
