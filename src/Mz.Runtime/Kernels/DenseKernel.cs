@@ -111,7 +111,12 @@ public static class DenseKernel
             case KernelPath.Vector128: DenseKernel128.Forward(layer); break;
             default: DenseKernelScalar.Forward(layer); break;
         }
-        if (!inRegisters) Finish(y.Slice(0, rows * n), activation, residual, residualScale, activationDone: false);
+        if (inRegisters) return;
+        var output = y.Slice(0, rows * n);
+        if (activation == MzActivation.Tanh) Activations.Tanh(output, output, path);
+        else Activations.Sigmoid(output, output, path);
+        // Multiply, then add (not fused): the same rounding as the in-register epilogue.
+        if (!residual.IsEmpty) TensorPrimitives.MultiplyAdd(output, residualScale, residual.Slice(0, output.Length), output);
     }
 
     private static void Finish<T>(Span<T> y, MzActivation activation, ReadOnlySpan<T> residual, T scale, bool activationDone) where T : unmanaged, IFloatingPointIeee754<T>

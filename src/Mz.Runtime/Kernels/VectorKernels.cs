@@ -1,6 +1,7 @@
 using System;
 using System.Numerics;
 using System.Numerics.Tensors;
+using System.Runtime.InteropServices;
 
 namespace Mz.Kernels;
 
@@ -14,6 +15,13 @@ public static class VectorKernels
             case MzActivation.Relu:
                 // TensorPrimitives.Max follows IEEE 754:2019 maximum: NaN in, NaN out (as ONNX Runtime does).
                 TensorPrimitives.Max(x, T.Zero, y);
+                break;
+            // Float tanh and sigmoid use Mz's own vector code (TensorPrimitives' float tanh is inaccurate near zero).
+            case MzActivation.Tanh when typeof(T) == typeof(float):
+                Activations.Tanh(MemoryMarshal.Cast<T, float>(x), MemoryMarshal.Cast<T, float>(y), KernelPaths.Best);
+                break;
+            case MzActivation.Sigmoid when typeof(T) == typeof(float):
+                Activations.Sigmoid(MemoryMarshal.Cast<T, float>(x), MemoryMarshal.Cast<T, float>(y), KernelPaths.Best);
                 break;
             case MzActivation.Tanh:
                 TensorPrimitives.Tanh(x, y);

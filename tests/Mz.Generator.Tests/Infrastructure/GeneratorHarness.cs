@@ -27,6 +27,9 @@ public sealed class GeneratorHarness
     public LanguageVersion LanguageVersion { get; set; } = LanguageVersion.Latest;
     public bool AllowUnsafe { get; set; } = true;
 
+    /// <summary>Release by default, as users build: Debug IL would distort allocation and code-size checks.</summary>
+    public OptimizationLevel OptimizationLevel { get; set; } = OptimizationLevel.Release;
+
     public GeneratorHarness AddSource(string source) { Sources.Add(source); return this; }
 
     /// <summary>Adds a model as MSBuild would: a sidecar whose header names <paramref name="projectPath"/>.</summary>
@@ -40,7 +43,7 @@ public sealed class GeneratorHarness
         CSharpCompilation.Create("MzTestAssembly" + Guid.NewGuid().ToString("N"),
             Sources.Select((s, i) => CSharpSyntaxTree.ParseText(s, new CSharpParseOptions(LanguageVersion), path: $"Source{i}.cs")),
             References,
-            new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, allowUnsafe: AllowUnsafe, nullableContextOptions: NullableContextOptions.Enable, warningLevel: 9999));
+            new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, allowUnsafe: AllowUnsafe, nullableContextOptions: NullableContextOptions.Enable, warningLevel: 9999, optimizationLevel: OptimizationLevel));
 
     public GeneratorRun Run()
     {
