@@ -105,6 +105,11 @@ public sealed class NaiveContender : Contender
         string outputName = graph.Outputs[0].Name;
         foreach (var node in graph.Nodes)
         {
+            if (node.OpType == "Constant")
+            {
+                graph.Initializers[node.Outputs[0]] = node.Attributes["value"].Tensor!;
+                continue;
+            }
             string x = node.Inputs[0];
             switch (node.OpType)
             {
@@ -151,8 +156,11 @@ public sealed class NaiveContender : Contender
                     });
                     break;
                 }
-                case "Mul" when graph.Initializers.TryGetValue(node.Inputs[1], out var scaleTensor):
+                case "Mul" when graph.Initializers.ContainsKey(node.Inputs[0]) || graph.Initializers.ContainsKey(node.Inputs[1]):
                 {
+                    bool constantFirst = graph.Initializers.ContainsKey(node.Inputs[0]);
+                    var scaleTensor = graph.Initializers[node.Inputs[constantFirst ? 0 : 1]];
+                    x = node.Inputs[constantFirst ? 1 : 0];
                     var src = values[x];
                     int size = sizes[x];
                     float scale = (float)scaleTensor.GetDouble(0);

@@ -35,7 +35,7 @@ public static class QuickBench
                 for (int i = 0; i < input.Length; i++) input[i] = (float)(random.NextDouble() * 2 - 1);
                 var contenders = new List<Contender> { new MzContender(model, batch, input), new OrtContender(model, batch, input), new NaiveContender(model, batch, input) };
                 if (batch == 256 && model.Name == "mlp-512-512-512-10")
-                    contenders.Add(new MzParallelContender((x, y) => { Mlp512.PredictBatch(x, y, maxThreads: 2); return 0; }, model.OutputSize, batch, input));
+                    contenders.Add(new MzParallelContender((x, y) => { Mlp512.PredictBatchParallel(x, y, maxThreads: 2); return 0; }, model.OutputSize, batch, input));
                 CheckAgreement(model, contenders);
                 var result = Measure(contenders);
                 double mz = result.Median[0], ort = result.Median[1], loop = result.Median[2];
@@ -89,7 +89,7 @@ public static class QuickBench
             // Warm up (tiering, caches), then size a block to BlockSeconds.
             var warm = Stopwatch.StartNew();
             int calls = 0;
-            while (warm.Elapsed.TotalSeconds < 0.15 || calls < 20) { contenders[c].Run(); calls++; }
+            while (warm.Elapsed.TotalSeconds < 0.3 || calls < 50) { contenders[c].Run(); calls++; }
             double perCall = warm.Elapsed.TotalSeconds / calls;
             reps[c] = Math.Max(1, (int)(BlockSeconds / perCall));
         }

@@ -167,14 +167,14 @@ public static class NetworkEmitter
     {
         writer.Line("/// <summary>");
         writer.Line("/// Runs the network on consecutive rows using up to <paramref name=\"maxThreads\"/> threads. Batches under");
-        writer.Line($"/// {ParallelMinRows.ToString(CultureInfo.InvariantCulture)} rows, or maxThreads ≤ 1, run on the calling thread exactly like the other overload;");
+        writer.Line($"/// {ParallelMinRows.ToString(CultureInfo.InvariantCulture)} rows, or maxThreads ≤ 1, run on the calling thread exactly like PredictBatch;");
         writer.Line("/// larger ones are split into contiguous row ranges. Results are bit-identical to the single-threaded call.");
         writer.Line("/// </summary>");
         writer.Line("/// <param name=\"inputs\">rows × InputSize values, row-major.</param>");
         writer.Line("/// <param name=\"outputs\">Receives rows × OutputSize values.</param>");
         writer.Line("/// <param name=\"maxThreads\">The most threads to use, the caller's included.</param>");
         writer.Line(EmitterContext.GeneratedCode);
-        using (writer.Block($"public static void PredictBatch(global::System.ReadOnlySpan<{t}> inputs, global::System.Span<{t}> outputs, int maxThreads)"))
+        using (writer.Block($"public static void PredictBatchParallel(global::System.ReadOnlySpan<{t}> inputs, global::System.Span<{t}> outputs, int maxThreads)"))
         {
             writer.Line("// Small batches and single-thread requests take the ordinary path, which also validates the lengths.");
             using (writer.Block($"if (maxThreads <= 1 || inputs.Length < {ParallelMinRows.ToString(CultureInfo.InvariantCulture)} * InputSize)"))

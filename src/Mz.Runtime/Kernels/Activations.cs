@@ -52,6 +52,7 @@ internal static class Activations
     }
 
     /// <summary>tanh over 512-bit vectors.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Tanh512(ReadOnlySpan<float> x, Span<float> y)
     {
         int count = Vector512<float>.Count, i = 0;
@@ -69,6 +70,7 @@ internal static class Activations
     }
 
     /// <summary>sigmoid over 512-bit vectors.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Sigmoid512(ReadOnlySpan<float> x, Span<float> y)
     {
         int count = Vector512<float>.Count, i = 0;
@@ -142,6 +144,7 @@ internal static class Activations
     }
 
     /// <summary>tanh over 256-bit vectors.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Tanh256(ReadOnlySpan<float> x, Span<float> y)
     {
         int count = Vector256<float>.Count, i = 0;
@@ -159,6 +162,7 @@ internal static class Activations
     }
 
     /// <summary>sigmoid over 256-bit vectors.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Sigmoid256(ReadOnlySpan<float> x, Span<float> y)
     {
         int count = Vector256<float>.Count, i = 0;
@@ -232,6 +236,7 @@ internal static class Activations
     }
 
     /// <summary>tanh over 128-bit vectors.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Tanh128(ReadOnlySpan<float> x, Span<float> y)
     {
         int count = Vector128<float>.Count, i = 0;
@@ -249,6 +254,7 @@ internal static class Activations
     }
 
     /// <summary>sigmoid over 128-bit vectors.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Sigmoid128(ReadOnlySpan<float> x, Span<float> y)
     {
         int count = Vector128<float>.Count, i = 0;

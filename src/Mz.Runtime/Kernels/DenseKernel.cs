@@ -81,6 +81,10 @@ public static class DenseKernel
     }
 
     /// <summary>The float kernel on a chosen path; tests force each path through here.</summary>
+    /// <remarks>
+    /// The kernels skip tier-0 (AggressiveOptimization): unoptimised SIMD code runs 10–50× slower, and on a busy
+    /// machine the background tier-up can take seconds; dynamic PGO has nothing to add to these loops.
+    /// </remarks>
     internal static void ForwardSingle(ReadOnlySpan<float> x, ReadOnlySpan<float> packedWeights, ReadOnlySpan<float> paddedBias, Span<float> y, int k, int n,
         MzActivation activation, ReadOnlySpan<float> residual, float residualScale, KernelPath path)
     {

@@ -12,6 +12,7 @@ internal static class DenseKernel128
 {
     private const int P = DenseKernel.PanelWidth;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Forward(DenseLayer layer)
     {
         int panels = DenseKernel.PanelCount(layer.N);
@@ -21,6 +22,7 @@ internal static class DenseKernel128
                 Row(layer, r, panel);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Row(DenseLayer layer, int row, int panel)
     {
         int k = layer.K;

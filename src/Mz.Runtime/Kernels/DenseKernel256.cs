@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 
 namespace Mz.Kernels;
@@ -12,6 +13,7 @@ internal static class DenseKernel256
 {
     private const int P = DenseKernel.PanelWidth;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Forward(DenseLayer layer)
     {
         int panels = DenseKernel.PanelCount(layer.N);
@@ -28,10 +30,14 @@ internal static class DenseKernel256
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Row(DenseLayer layer, int row, int first, int end)
     {
         int k = layer.K;
         ref float x = ref Unsafe.Add(ref layer.X, row * k);
+        // Raw accumulators go through this buffer to the epilogue (see the 512-bit kernel for why).
+        System.Span<float> buffer = stackalloc float[2 * P];
+        ref float t = ref MemoryMarshal.GetReference(buffer);
         int panel = first;
         for (; panel + 2 <= end; panel += 2)
         {
@@ -52,8 +58,9 @@ internal static class DenseKernel256
                 b2 = Fma(xp, Vector256.LoadUnsafe(ref w1, offset + 16), b2);
                 b3 = Fma(xp, Vector256.LoadUnsafe(ref w1, offset + 24), b3);
             }
-            Store(layer, row, panel, a0, a1, a2, a3);
-            Store(layer, row, panel + 1, b0, b1, b2, b3);
+            StoreRaw(ref t, 0, a0, a1, a2, a3);
+            StoreRaw(ref t, P, b0, b1, b2, b3);
+            Epilogue(layer, row, 1, panel, 2, ref t);
         }
         for (; panel < end; panel++)
         {
@@ -68,17 +75,21 @@ internal static class DenseKernel256
                 a2 = Fma(xp, Vector256.LoadUnsafe(ref w0, offset + 16), a2);
                 a3 = Fma(xp, Vector256.LoadUnsafe(ref w0, offset + 24), a3);
             }
-            Store(layer, row, panel, a0, a1, a2, a3);
+            StoreRaw(ref t, 0, a0, a1, a2, a3);
+            Epilogue(layer, row, 1, panel, 1, ref t);
         }
     }
 
     /// <summary>Rows [row, row + 2) of one panel.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Tile2(DenseLayer layer, int row, int panel)
     {
         int k = layer.K;
         ref float x0 = ref Unsafe.Add(ref layer.X, row * k);
         ref float x1 = ref Unsafe.Add(ref x0, k);
         ref float w = ref Unsafe.Add(ref layer.W, panel * k * P);
+        System.Span<float> buffer = stackalloc float[2 * P];
+        ref float t = ref MemoryMarshal.GetReference(buffer);
         Vector256<float> a0 = Bias(layer, panel, 0), a1 = Bias(layer, panel, 8), a2 = Bias(layer, panel, 16), a3 = Bias(layer, panel, 24);
         Vector256<float> b0 = a0, b1 = a1, b2 = a2, b3 = a3;
         for (int p = 0; p < k; p++)
@@ -99,8 +110,9 @@ internal static class DenseKernel256
             b2 = Fma(xp, w2, b2);
             b3 = Fma(xp, w3, b3);
         }
-        Store(layer, row, panel, a0, a1, a2, a3);
-        Store(layer, row + 1, panel, b0, b1, b2, b3);
+        StoreRaw(ref t, 0, a0, a1, a2, a3);
+        StoreRaw(ref t, P, b0, b1, b2, b3);
+        Epilogue(layer, row, 2, panel, 1, ref t);
     }
 
     /// <summary>x·w + c in one rounding where FMA exists; otherwise two roundings (never a software emulation).</summary>
@@ -117,51 +129,42 @@ internal static class DenseKernel256
         // Clear lanes <= 0; NaN compares false and passes through, as in ONNX Runtime.
         Vector256.AndNot(v, Vector256.LessThanOrEqual(v, Vector256<float>.Zero));
 
-    /// <summary>The epilogue: ReLU, residual add, then a full store or, on the last panel, a partial one.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Store(DenseLayer layer, int row, int panel, Vector256<float> v0, Vector256<float> v1, Vector256<float> v2, Vector256<float> v3)
+    private static void StoreRaw(ref float tile, int offset, Vector256<float> v0, Vector256<float> v1, Vector256<float> v2, Vector256<float> v3)
     {
-        if (layer.Relu)
-        {
-            v0 = Relu(v0);
-            v1 = Relu(v1);
-            v2 = Relu(v2);
-            v3 = Relu(v3);
-        }
-        int column = panel * P;
-        int offset = row * layer.N + column;
-        if (column + P > layer.N)
-        {
-            StorePartial(layer, offset, layer.N - column, v0, v1, v2, v3);
-            return;
-        }
-        ref float y = ref Unsafe.Add(ref layer.Y, offset);
-        if (layer.HasResidual)
-        {
-            var scale = Vector256.Create(layer.Scale);
-            ref float residual = ref Unsafe.Add(ref layer.Residual, offset);
-            v0 = v0 * scale + Vector256.LoadUnsafe(ref residual);
-            v1 = v1 * scale + Vector256.LoadUnsafe(ref residual, 8);
-            v2 = v2 * scale + Vector256.LoadUnsafe(ref residual, 16);
-            v3 = v3 * scale + Vector256.LoadUnsafe(ref residual, 24);
-        }
-        v0.StoreUnsafe(ref y);
-        v1.StoreUnsafe(ref y, 8);
-        v2.StoreUnsafe(ref y, 16);
-        v3.StoreUnsafe(ref y, 24);
+        v0.StoreUnsafe(ref tile, (nuint)offset);
+        v1.StoreUnsafe(ref tile, (nuint)(offset + 8));
+        v2.StoreUnsafe(ref tile, (nuint)(offset + 16));
+        v3.StoreUnsafe(ref tile, (nuint)(offset + 24));
     }
 
+    /// <summary>The epilogue over raw accumulators (rows × panels, 32 values each): ReLU, residual, full or partial store.</summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private static void StorePartial(DenseLayer layer, int offset, int width, Vector256<float> v0, Vector256<float> v1, Vector256<float> v2, Vector256<float> v3)
+    private static void Epilogue(DenseLayer layer, int row, int rows, int panel, int panels, ref float tile)
     {
-        System.Span<float> lanes = stackalloc float[P];
-        v0.StoreUnsafe(ref lanes[0]);
-        v1.StoreUnsafe(ref lanes[0], 8);
-        v2.StoreUnsafe(ref lanes[0], 16);
-        v3.StoreUnsafe(ref lanes[0], 24);
-        ref float y = ref Unsafe.Add(ref layer.Y, offset);
-        ref float residual = ref Unsafe.Add(ref layer.Residual, offset);
-        for (int c = 0; c < width; c++)
-            Unsafe.Add(ref y, c) = layer.HasResidual ? lanes[c] * layer.Scale + Unsafe.Add(ref residual, c) : lanes[c];
+        for (int i = 0; i < rows; i++)
+            for (int j = 0; j < panels; j++)
+            {
+                ref float lanes = ref Unsafe.Add(ref tile, (i * panels + j) * P);
+                int column = (panel + j) * P;
+                int offset = (row + i) * layer.N + column;
+                ref float y = ref Unsafe.Add(ref layer.Y, offset);
+                ref float residual = ref Unsafe.Add(ref layer.Residual, offset);
+                bool partial = column + P > layer.N;
+                for (int v = 0; v < P; v += 8)
+                {
+                    var value = Vector256.LoadUnsafe(ref lanes, (nuint)v);
+                    if (layer.Relu) value = Relu(value);
+                    if (partial) value.StoreUnsafe(ref lanes, (nuint)v);
+                    else
+                    {
+                        if (layer.HasResidual) value = value * Vector256.Create(layer.Scale) + Vector256.LoadUnsafe(ref residual, (nuint)v);
+                        value.StoreUnsafe(ref y, (nuint)v);
+                    }
+                }
+                if (!partial) continue;
+                for (int c = 0; c < layer.N - column; c++)
+                    Unsafe.Add(ref y, c) = layer.HasResidual ? Unsafe.Add(ref lanes, c) * layer.Scale + Unsafe.Add(ref residual, c) : Unsafe.Add(ref lanes, c);
+            }
     }
 }

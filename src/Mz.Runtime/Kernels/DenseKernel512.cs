@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
 
@@ -14,6 +15,7 @@ internal static class DenseKernel512
 {
     private const int P = DenseKernel.PanelWidth;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Forward(DenseLayer layer)
     {
         int panels = DenseKernel.PanelCount(layer.N);
@@ -32,10 +34,15 @@ internal static class DenseKernel512
     }
 
     /// <summary>One row over panels [first, end): four panels at a time, then two, then one.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Row(DenseLayer layer, int row, int first, int end)
     {
         int k = layer.K;
         ref float x = ref Unsafe.Add(ref layer.X, row * k);
+        // Accumulators go to this buffer raw and the epilogue reads them back: an epilogue inlined here would keep
+        // the register allocator from holding the accumulators in registers through the loop.
+        System.Span<float> buffer = stackalloc float[4 * P];
+        ref float t = ref MemoryMarshal.GetReference(buffer);
         int panel = first;
         for (; panel + 4 <= end; panel += 4)
         {
@@ -60,10 +67,15 @@ internal static class DenseKernel512
                 d0 = Avx512F.FusedMultiplyAdd(xp, Vector512.LoadUnsafe(ref w3, offset), d0);
                 d1 = Avx512F.FusedMultiplyAdd(xp, Vector512.LoadUnsafe(ref w3, offset + 16), d1);
             }
-            Store(layer, row, panel, a0, a1);
-            Store(layer, row, panel + 1, b0, b1);
-            Store(layer, row, panel + 2, c0, c1);
-            Store(layer, row, panel + 3, d0, d1);
+            a0.StoreUnsafe(ref t, 0);
+            a1.StoreUnsafe(ref t, 16);
+            b0.StoreUnsafe(ref t, 32);
+            b1.StoreUnsafe(ref t, 48);
+            c0.StoreUnsafe(ref t, 64);
+            c1.StoreUnsafe(ref t, 80);
+            d0.StoreUnsafe(ref t, 96);
+            d1.StoreUnsafe(ref t, 112);
+            Epilogue(layer, row, 1, panel, 4, ref t);
         }
         for (; panel + 2 <= end; panel += 2)
         {
@@ -80,8 +92,11 @@ internal static class DenseKernel512
                 b0 = Avx512F.FusedMultiplyAdd(xp, Vector512.LoadUnsafe(ref w1, offset), b0);
                 b1 = Avx512F.FusedMultiplyAdd(xp, Vector512.LoadUnsafe(ref w1, offset + 16), b1);
             }
-            Store(layer, row, panel, a0, a1);
-            Store(layer, row, panel + 1, b0, b1);
+            a0.StoreUnsafe(ref t, 0);
+            a1.StoreUnsafe(ref t, 16);
+            b0.StoreUnsafe(ref t, 32);
+            b1.StoreUnsafe(ref t, 48);
+            Epilogue(layer, row, 1, panel, 2, ref t);
         }
         for (; panel < end; panel++)
         {
@@ -94,11 +109,14 @@ internal static class DenseKernel512
                 a0 = Avx512F.FusedMultiplyAdd(xp, Vector512.LoadUnsafe(ref w0, offset), a0);
                 a1 = Avx512F.FusedMultiplyAdd(xp, Vector512.LoadUnsafe(ref w0, offset + 16), a1);
             }
-            Store(layer, row, panel, a0, a1);
+            a0.StoreUnsafe(ref t, 0);
+            a1.StoreUnsafe(ref t, 16);
+            Epilogue(layer, row, 1, panel, 1, ref t);
         }
     }
 
     /// <summary>Rows [row, row + 8) of one panel: the 8×32 register tile.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Tile8(DenseLayer layer, int row, int panel)
     {
         int k = layer.K;
@@ -111,6 +129,8 @@ internal static class DenseKernel512
         ref float x6 = ref Unsafe.Add(ref x5, k);
         ref float x7 = ref Unsafe.Add(ref x6, k);
         ref float w = ref Unsafe.Add(ref layer.W, panel * k * P);
+        System.Span<float> buffer = stackalloc float[8 * P];
+        ref float t = ref MemoryMarshal.GetReference(buffer);
         Vector512<float> bias0 = Bias(layer, panel, 0), bias1 = Bias(layer, panel, 16);
         Vector512<float> c00 = bias0, c01 = bias1, c10 = bias0, c11 = bias1, c20 = bias0, c21 = bias1, c30 = bias0, c31 = bias1;
         Vector512<float> c40 = bias0, c41 = bias1, c50 = bias0, c51 = bias1, c60 = bias0, c61 = bias1, c70 = bias0, c71 = bias1;
@@ -144,60 +164,71 @@ internal static class DenseKernel512
             c70 = Avx512F.FusedMultiplyAdd(xp, w0, c70);
             c71 = Avx512F.FusedMultiplyAdd(xp, w1, c71);
         }
-        Store(layer, row, panel, c00, c01);
-        Store(layer, row + 1, panel, c10, c11);
-        Store(layer, row + 2, panel, c20, c21);
-        Store(layer, row + 3, panel, c30, c31);
-        Store(layer, row + 4, panel, c40, c41);
-        Store(layer, row + 5, panel, c50, c51);
-        Store(layer, row + 6, panel, c60, c61);
-        Store(layer, row + 7, panel, c70, c71);
+        c00.StoreUnsafe(ref t, 0);
+        c01.StoreUnsafe(ref t, 16);
+        c10.StoreUnsafe(ref t, 32);
+        c11.StoreUnsafe(ref t, 48);
+        c20.StoreUnsafe(ref t, 64);
+        c21.StoreUnsafe(ref t, 80);
+        c30.StoreUnsafe(ref t, 96);
+        c31.StoreUnsafe(ref t, 112);
+        c40.StoreUnsafe(ref t, 128);
+        c41.StoreUnsafe(ref t, 144);
+        c50.StoreUnsafe(ref t, 160);
+        c51.StoreUnsafe(ref t, 176);
+        c60.StoreUnsafe(ref t, 192);
+        c61.StoreUnsafe(ref t, 208);
+        c70.StoreUnsafe(ref t, 224);
+        c71.StoreUnsafe(ref t, 240);
+        Epilogue(layer, row, 8, panel, 1, ref t);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector512<float> Bias(DenseLayer layer, int panel, int offset) =>
         layer.HasBias ? Vector512.LoadUnsafe(ref layer.Bias, (nuint)(panel * P + offset)) : Vector512<float>.Zero;
 
-    /// <summary>The epilogue: ReLU, residual add, then a full store or, on the last panel, a partial one.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Store(DenseLayer layer, int row, int panel, Vector512<float> low, Vector512<float> high)
-    {
-        if (layer.Relu)
-        {
-            // Clear lanes that are <= 0; NaN compares false and passes through, as in ONNX Runtime.
-            // (A bare max instruction would return its second operand for NaN, so operand order would matter.)
-            low = Vector512.AndNot(low, Vector512.LessThanOrEqual(low, Vector512<float>.Zero));
-            high = Vector512.AndNot(high, Vector512.LessThanOrEqual(high, Vector512<float>.Zero));
-        }
-        int column = panel * P;
-        int offset = row * layer.N + column;
-        if (column + P > layer.N)
-        {
-            StorePartial(layer, offset, layer.N - column, low, high);
-            return;
-        }
-        ref float y = ref Unsafe.Add(ref layer.Y, offset);
-        if (layer.HasResidual)
-        {
-            var scale = Vector512.Create(layer.Scale);
-            ref float residual = ref Unsafe.Add(ref layer.Residual, offset);
-            low = low * scale + Vector512.LoadUnsafe(ref residual);
-            high = high * scale + Vector512.LoadUnsafe(ref residual, 16);
-        }
-        low.StoreUnsafe(ref y);
-        high.StoreUnsafe(ref y, 16);
-    }
-
-    /// <summary>The last panel of a row: spill to the stack and copy the valid columns only.</summary>
+    /// <summary>
+    /// The epilogue for <paramref name="rows"/> rows × <paramref name="panels"/> panels of raw accumulators in
+    /// <paramref name="tile"/> (row-major, 32 values per panel): ReLU, residual add, then a full store or, on the
+    /// last panel, only the valid columns.
+    /// </summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private static void StorePartial(DenseLayer layer, int offset, int width, Vector512<float> low, Vector512<float> high)
+    private static void Epilogue(DenseLayer layer, int row, int rows, int panel, int panels, ref float tile)
     {
-        System.Span<float> lanes = stackalloc float[P];
-        low.StoreUnsafe(ref lanes[0]);
-        high.StoreUnsafe(ref lanes[0], 16);
-        ref float y = ref Unsafe.Add(ref layer.Y, offset);
-        ref float residual = ref Unsafe.Add(ref layer.Residual, offset);
-        for (int c = 0; c < width; c++)
-            Unsafe.Add(ref y, c) = layer.HasResidual ? lanes[c] * layer.Scale + Unsafe.Add(ref residual, c) : lanes[c];
+        for (int i = 0; i < rows; i++)
+            for (int j = 0; j < panels; j++)
+            {
+                ref float lanes = ref Unsafe.Add(ref tile, (i * panels + j) * P);
+                var low = Vector512.LoadUnsafe(ref lanes);
+                var high = Vector512.LoadUnsafe(ref lanes, 16);
+                if (layer.Relu)
+                {
+                    // Clear lanes that are <= 0; NaN compares false and passes through, as in ONNX Runtime.
+                    // (A bare max instruction would return its second operand for NaN, so operand order would matter.)
+                    low = Vector512.AndNot(low, Vector512.LessThanOrEqual(low, Vector512<float>.Zero));
+                    high = Vector512.AndNot(high, Vector512.LessThanOrEqual(high, Vector512<float>.Zero));
+                }
+                int column = (panel + j) * P;
+                int offset = (row + i) * layer.N + column;
+                ref float y = ref Unsafe.Add(ref layer.Y, offset);
+                ref float residual = ref Unsafe.Add(ref layer.Residual, offset);
+                if (column + P > layer.N)
+                {
+                    // The last panel: only the valid columns, one by one.
+                    low.StoreUnsafe(ref lanes);
+                    high.StoreUnsafe(ref lanes, 16);
+                    for (int c = 0; c < layer.N - column; c++)
+                        Unsafe.Add(ref y, c) = layer.HasResidual ? Unsafe.Add(ref lanes, c) * layer.Scale + Unsafe.Add(ref residual, c) : Unsafe.Add(ref lanes, c);
+                    continue;
+                }
+                if (layer.HasResidual)
+                {
+                    var scale = Vector512.Create(layer.Scale);
+                    low = low * scale + Vector512.LoadUnsafe(ref residual);
+                    high = high * scale + Vector512.LoadUnsafe(ref residual, 16);
+                }
+                low.StoreUnsafe(ref y);
+                high.StoreUnsafe(ref y, 16);
+            }
     }
 }

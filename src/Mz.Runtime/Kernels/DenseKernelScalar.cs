@@ -10,6 +10,7 @@ internal static class DenseKernelScalar
 {
     private const int P = DenseKernel.PanelWidth;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Forward(DenseLayer layer)
     {
         int k = layer.K, n = layer.N;
