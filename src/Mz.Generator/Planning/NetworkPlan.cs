@@ -27,4 +27,11 @@ public sealed record NetworkPlan(
     WeightTable Weights,
     long ParameterCount,
     long MultiplyAdds,
-    EquatableArray<string> Summary);
+    EquatableArray<string> Summary)
+{
+    /// <summary>The embedded resource carrying the model bytes, when weights are sliced from it at run time.</summary>
+    public string? WeightResource { get; init; }
+
+    /// <summary>The model's length in bytes (checked against the resource at run time).</summary>
+    public int ModelLength { get; init; }
+}

@@ -99,7 +99,11 @@ public static class NetworkPlanner
             new WeightTable(file.Blob.Hash, lowering.Weights),
             parameters,
             lowering.MultiplyAdds,
-            summary.ToEquatableArray());
+            summary.ToEquatableArray())
+        {
+            WeightResource = file.ResourceName,
+            ModelLength = file.Blob.Bytes.Length,
+        };
         return new NetworkResult(plan, diagnostics.ToEquatableArray());
     }
 

@@ -240,11 +240,13 @@ internal sealed class StepLowering
             if (!rowConstant) return false;
             var values = new double[DensePacking.PaddedLength(n)];
             for (int j = 0; j < n; j++) values[j] = beta * c.GetDouble(c.Length == 1 ? 0 : j);
-            bias = AddWeight(node.Inputs[2] + (beta != 1 || c.Length != n ? "*beta" : "") + "@padded", $"bias of '{node.DisplayName}' [{n}], zero-padded to whole panels", values);
+            bias = AddWeight(node.Inputs[2] + (beta != 1 || c.Length != n ? "*beta" : "") + "@padded", $"bias of '{node.DisplayName}' [{n}], zero-padded to whole panels", values,
+                c.RawSlice is { } biasSlice ? new WeightSource("bias", biasSlice.Offset, c.Length, 1, n, false, beta) : null);
         }
         long kk = k, nn = n;
         var packed = DensePacking.Pack(k, n, (p, j) => alpha * b.GetDouble((int)(transB ? j * kk + p : p * nn + j)));
-        weight = AddWeight(node.Inputs[1] + (transB ? "^T" : "") + (alpha != 1 ? "*alpha" : "") + "@panels", $"weight of '{node.DisplayName}' [{k}, {n}] in {DensePacking.PanelWidth}-column panels", packed);
+        weight = AddWeight(node.Inputs[1] + (transB ? "^T" : "") + (alpha != 1 ? "*alpha" : "") + "@panels", $"weight of '{node.DisplayName}' [{k}, {n}] in {DensePacking.PanelWidth}-column panels", packed,
+            b.RawSlice is { } slice ? new WeightSource("panels", slice.Offset, b.Length, k, n, transB, alpha) : null);
         return true;
     }
 
@@ -259,7 +261,8 @@ internal sealed class StepLowering
         k = b.Dims[0];
         n = b.Dims[1];
         long nn = n;
-        weight = AddWeight(node.Inputs[1] + "@panels", $"weight of '{node.DisplayName}' [{k}, {n}] in {DensePacking.PanelWidth}-column panels", DensePacking.Pack(k, n, (p, j) => b.GetDouble((int)(p * nn + j))));
+        weight = AddWeight(node.Inputs[1] + "@panels", $"weight of '{node.DisplayName}' [{k}, {n}] in {DensePacking.PanelWidth}-column panels", DensePacking.Pack(k, n, (p, j) => b.GetDouble((int)(p * nn + j))),
+            b.RawSlice is { } slice ? new WeightSource("panels", slice.Offset, b.Length, k, n, false, 1.0) : null);
         return true;
     }
 
@@ -276,7 +279,8 @@ internal sealed class StepLowering
         if (c.Dims.Length > _graph.Shapes[denseOutput].Length) return false;
         var values = new double[DensePacking.PaddedLength(n)];
         for (int j = 0; j < n; j++) values[j] = c.GetDouble(c.Length == 1 ? 0 : j);
-        bias = AddWeight(other + "@padded", $"bias of '{add.DisplayName}' [{n}], zero-padded to whole panels", values);
+        bias = AddWeight(other + "@padded", $"bias of '{add.DisplayName}' [{n}], zero-padded to whole panels", values,
+            c.RawSlice is { } slice ? new WeightSource("bias", slice.Offset, c.Length, 1, n, false, 1.0) : null);
         return true;
     }
 
@@ -291,12 +295,12 @@ internal sealed class StepLowering
         return true;
     }
 
-    private string AddWeight(string key, string description, double[] values)
+    private string AddWeight(string key, string description, double[] values, WeightSource? source = null)
     {
         if (_weightIds.TryGetValue(key, out var id)) return id;
         id = _weightNames.Create(key, camelCase: false);
         _weightIds[key] = id;
-        _weights.Add(new PlannedWeight(id, description, values));
+        _weights.Add(new PlannedWeight(id, description, values) { Source = source });
         return id;
     }
 
