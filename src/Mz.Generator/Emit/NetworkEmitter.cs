@@ -55,6 +55,11 @@ public static class NetworkEmitter
         writer.Line();
         WritePredictBatch(writer, plan, single, t);
         writer.Line();
+        if (single)
+        {
+            WriteParallelPredictBatch(writer, t);
+            writer.Line();
+        }
         WriteRun(writer, plan, single, t);
         WriteFallbackNodes(writer, plan, t);
 
@@ -155,6 +160,36 @@ public static class NetworkEmitter
         }
     }
 
+    /// <summary>Rows below which the parallel overload stays on the calling thread: waking a worker costs more than the work.</summary>
+    public const int ParallelMinRows = 64;
+
+    private static void WriteParallelPredictBatch(SourceWriter writer, string t)
+    {
+        writer.Line("/// <summary>");
+        writer.Line("/// Runs the network on consecutive rows using up to <paramref name=\"maxThreads\"/> threads. Batches under");
+        writer.Line($"/// {ParallelMinRows.ToString(CultureInfo.InvariantCulture)} rows, or maxThreads ≤ 1, run on the calling thread exactly like PredictBatch;");
+        writer.Line("/// larger ones are split into contiguous row ranges. Results are bit-identical to the single-threaded call.");
+        writer.Line("/// </summary>");
+        writer.Line("/// <param name=\"inputs\">rows × InputSize values, row-major.</param>");
+        writer.Line("/// <param name=\"outputs\">Receives rows × OutputSize values.</param>");
+        writer.Line("/// <param name=\"maxThreads\">The most threads to use, the caller's included.</param>");
+        writer.Line(EmitterContext.GeneratedCode);
+        using (writer.Block($"public static void PredictBatchParallel(global::System.ReadOnlySpan<{t}> inputs, global::System.Span<{t}> outputs, int maxThreads)"))
+        {
+            writer.Line("// Small batches and single-thread requests take the ordinary path, which also validates the lengths.");
+            using (writer.Block($"if (maxThreads <= 1 || inputs.Length < {ParallelMinRows.ToString(CultureInfo.InvariantCulture)} * InputSize)"))
+            {
+                writer.Line("PredictBatch(inputs, outputs);");
+                writer.Line("return;");
+            }
+            using (writer.Block("if (inputs.Length % InputSize != 0 || outputs.Length != inputs.Length / InputSize * OutputSize)"))
+                writer.Line("throw new global::System.ArgumentException($\"'inputs' must hold whole rows of {InputSize} values and 'outputs' the matching rows of {OutputSize}.\", nameof(outputs));");
+            writer.Line();
+            writer.Line("// Each thread runs the single-threaded batch code on its own rows, with its own scratch.");
+            writer.Line($"global::Mz.Kernels.MzParallel.ForRows<{t}>(inputs, outputs, InputSize, OutputSize, maxThreads, PredictBatch);");
+        }
+    }
+
     private static void WriteBatchCheck(SourceWriter writer, string identifier, string size)
     {
         using (writer.Block($"if ({identifier}.Length != rows * {size})"))
@@ -191,11 +226,15 @@ public static class NetworkEmitter
         const string K = "global::Mz.Kernels.";
         switch (step)
         {
+            case DenseStep d when d.Residual == null:
+                writer.Line($"{K}DenseKernel.Forward<{t}>({d.Input}, MzWeights.{d.Weight}, {(d.Bias != null ? "MzWeights." + d.Bias : "default")}, {d.Output}, {N(d.K)}, {N(d.N)}, {K}KernelActivation.{d.Activation});");
+                break;
             case DenseStep d:
-                writer.Line($"{K}DenseKernel.Forward<{t}>({d.Input}, MzWeights.{d.Weight}, {(d.Bias != null ? "MzWeights." + d.Bias : "default")}, {d.Output}, {N(d.K)}, {N(d.N)}, {K}MzActivation.{d.Activation});");
+                writer.Line($"{K}DenseKernel.ForwardResidual<{t}>({d.Input}, MzWeights.{d.Weight}, {(d.Bias != null ? "MzWeights." + d.Bias : "default")}, {d.Output}, {N(d.K)}, {N(d.N)}, {K}KernelActivation.{d.Activation},");
+                writer.Line($"    residual: {d.Residual}, residualScale: {FloatFormat.Scalar(d.ResidualScale, t)});");
                 break;
             case ActivationStep a:
-                writer.Line($"{K}VectorKernels.Activate<{t}>({a.Input}, {a.Output}, {K}MzActivation.{a.Activation});");
+                writer.Line($"{K}VectorKernels.Activate<{t}>({a.Input}, {a.Output}, {K}KernelActivation.{a.Activation});");
                 break;
             case AddStep a when a.Scale == 1.0:
                 writer.Line($"{K}VectorKernels.Add<{t}>({a.Left}, {a.Right}, {a.Output});");

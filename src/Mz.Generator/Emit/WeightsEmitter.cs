@@ -1,3 +1,4 @@
+using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
 using System.Text;
@@ -26,17 +27,92 @@ public static class WeightsEmitter
         writer.Line(EmitterContext.GeneratedCode);
         using (writer.Block("private static class MzWeights"))
         {
+            var sliced = plan.WeightResource == null ? new List<PlannedWeight>() : plan.Weights.Weights.Where(w => w.Source != null).ToList();
+            if (sliced.Count > 0) EmitResourceHeader(writer, plan, sliced);
+            var offsets = ResourceLayout(sliced, plan.ElementTypeName, out long total);
             bool first = true;
             foreach (var weight in plan.Weights.Weights)
             {
                 if (!first) writer.Line();
                 first = false;
-                EmitWeight(writer, weight, plan.ElementTypeName);
+                if (offsets.TryGetValue(weight, out long offset)) EmitSlice(writer, weight, plan.ElementTypeName, offset);
+                else EmitWeight(writer, weight, plan.ElementTypeName);
             }
+            if (sliced.Count > 0) EmitLoader(writer, plan, sliced, offsets, total);
         }
         EmitterContext.Close(scopes);
         return writer.ToString();
     }
+
+    /// <summary>Values per slice alignment: every slice starts on a 64-byte boundary of the pinned buffer.</summary>
+    private static int AlignValues(string elementType) => elementType == "double" ? 8 : 16;
+
+    private static Dictionary<PlannedWeight, long> ResourceLayout(List<PlannedWeight> sliced, string elementType, out long total)
+    {
+        var offsets = new Dictionary<PlannedWeight, long>();
+        int align = AlignValues(elementType);
+        total = 0;
+        foreach (var weight in sliced)
+        {
+            offsets[weight] = total;
+            total += (weight.Values.Length + align - 1) / align * align;
+        }
+        return offsets;
+    }
+
+    private static void EmitResourceHeader(SourceWriter writer, NetworkPlan plan, List<PlannedWeight> sliced)
+    {
+        long values = sliced.Sum(w => (long)w.Values.Length);
+        writer.Line($"// The model is larger than MzInlineWeightsMaxBytes, so {N(sliced.Count)} of its {N(plan.Weights.Weights.Count)} tensors ({N(values)} values) are not");
+        writer.Line("// in this file: Mz.targets embeds the model as the resource below, and Loaded slices the tensors out of it at");
+        writer.Line("// offsets fixed at build time, once, into a 64-byte-aligned buffer laid out for the kernels.");
+        writer.Line($"private const string ResourceName = \"{plan.WeightResource}\";");
+        writer.Line($"private const int ModelLength = {N(plan.ModelLength)};");
+        writer.Line($"private const string ModelSha256 = \"{plan.ModelHash}\";");
+        writer.Line();
+    }
+
+    private static void EmitSlice(SourceWriter writer, PlannedWeight weight, string elementType, long offset)
+    {
+        writer.Line($"/// <summary>{System.Security.SecurityElement.Escape(weight.Description)}, {weight.Values.Length} values, sliced from the model resource.</summary>");
+        writer.Line($"internal static global::System.ReadOnlySpan<{elementType}> {weight.Identifier} => new global::System.ReadOnlySpan<{elementType}>(Loaded.Values, Loaded.Start + {N(offset)}, {N(weight.Values.Length)});");
+    }
+
+    private static void EmitLoader(SourceWriter writer, NetworkPlan plan, List<PlannedWeight> sliced, Dictionary<PlannedWeight, long> offsets, long total)
+    {
+        string t = plan.ElementTypeName;
+        const string R = "global::Mz.Kernels.MzWeightResource.";
+        writer.Line();
+        writer.Line("/// <summary>The resource weights, loaded on first use: the runtime runs this type initializer once, thread-safely.</summary>");
+        using (writer.Block("private static class Loaded"))
+        {
+            writer.Line($"private const int TotalLength = {N(total)};");
+            writer.Line();
+            writer.Line($"internal static readonly {t}[] Values;");
+            writer.Line("internal static readonly int Start;");
+            writer.Line();
+            using (writer.Block("static Loaded()"))
+            {
+                writer.Line("// Read and verify the model once (length and SHA-256 recorded at build time), then pack each tensor.");
+                writer.Line($"byte[] model = {R}Load(typeof(Loaded).Assembly, ResourceName, ModelLength, ModelSha256);");
+                writer.Line($"Values = {R}AllocateAligned<{t}>(TotalLength, out Start);");
+                writer.Line($"global::System.Span<{t}> all = new global::System.Span<{t}>(Values, Start, TotalLength);");
+                foreach (var weight in sliced)
+                {
+                    var source = weight.Source!;
+                    string slice = $"all.Slice({N(offsets[weight])}, {N(weight.Values.Length)})";
+                    string scale = source.Scale.ToString("R", CultureInfo.InvariantCulture);
+                    writer.Line($"// {weight.Identifier}: {weight.Description}");
+                    if (source.Kind == "panels")
+                        writer.Line($"{R}PackPanels<{t}>(model, {N(source.Offset)}, {N(source.K)}, {N(source.N)}, transposed: {(source.Transposed ? "true" : "false")}, scale: {scale}, {slice});");
+                    else
+                        writer.Line($"{R}PadBias<{t}>(model, {N(source.Offset)}, {N(source.Count)}, {N(source.N)}, scale: {scale}, {slice});");
+                }
+            }
+        }
+    }
+
+    private static string N(long value) => value.ToString(CultureInfo.InvariantCulture);
 
     private static void EmitWeight(SourceWriter writer, PlannedWeight weight, string elementType)
     {

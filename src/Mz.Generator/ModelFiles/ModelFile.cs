@@ -13,6 +13,12 @@ public sealed record ModelPart(string Name, WeightBlob Blob);
 /// </summary>
 public sealed record ModelFile(string SourcePath, string Kind, string Format, WeightBlob? Blob, EquatableArray<ModelPart> Parts, string? Error)
 {
+    /// <summary>
+    /// The logical name of the embedded resource that carries this model's bytes into the assembly, when
+    /// Mz.targets decided the model is too large for source literals (header line "resource:").
+    /// </summary>
+    public string? ResourceName { get; init; }
+
     public byte[]? FindPart(string name)
     {
         foreach (var part in Parts)

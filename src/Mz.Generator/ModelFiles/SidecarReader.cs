@@ -12,6 +12,7 @@ namespace Mz.Generator.ModelFiles;
 /// kind: model
 /// format: onnx
 /// source: models/digits.onnx
+/// resource: Mz.Weights.0123456789abcdef0123456789abcdef.onnx   (only for models above MzInlineWeightsMaxBytes)
 ///
 /// @ main 28039 &lt;sha256&gt;
 /// &lt;base64 lines&gt;
@@ -65,7 +66,10 @@ public static class SidecarReader
                 else parts.Add(new ModelPart(name, blob));
             }
             if (main == null) throw new FormatException("there is no 'main' section");
-            return new ModelFile(path, Get(headers, "kind", "model"), Get(headers, "format", "onnx"), main, parts.ToEquatableArray(), null);
+            return new ModelFile(path, Get(headers, "kind", "model"), Get(headers, "format", "onnx"), main, parts.ToEquatableArray(), null)
+            {
+                ResourceName = headers.TryGetValue("resource", out var resource) && resource.Length > 0 ? resource : null,
+            };
         }
         catch (FormatException e)
         {

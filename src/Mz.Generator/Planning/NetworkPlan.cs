@@ -31,4 +31,10 @@ public sealed record NetworkPlan(
 {
     /// <summary>The build-time MZ analysis when the declaration names calibration data.</summary>
     public AnalysisData? Analysis { get; init; }
+
+    /// <summary>The embedded resource carrying the model bytes, when weights are sliced from it at run time.</summary>
+    public string? WeightResource { get; init; }
+
+    /// <summary>The model's length in bytes (checked against the resource at run time).</summary>
+    public int ModelLength { get; init; }
 }

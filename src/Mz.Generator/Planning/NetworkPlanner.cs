@@ -116,7 +116,11 @@ public static class NetworkPlanner
             new WeightTable(file.Blob.Hash, lowering.Weights),
             parameters,
             lowering.MultiplyAdds,
-            summary.ToEquatableArray());
+            summary.ToEquatableArray())
+        {
+            WeightResource = file.ResourceName,
+            ModelLength = file.Blob.Bytes.Length,
+        };
         plan = plan with { Analysis = CalibrationAnalysis.Run(declaration, prepared, file.Blob.Hash, files, location, diagnostics, cancellationToken) };
         return new NetworkResult(plan, diagnostics.ToEquatableArray());
     }

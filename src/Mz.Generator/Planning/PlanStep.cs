@@ -9,8 +9,12 @@ namespace Mz.Generator.Planning;
 /// </summary>
 public abstract record PlanStep(string Comment);
 
-/// <summary>y[m, n] = activation(x[m, k] · W[k, n] + b[n]) for m = rows·RowsPerRow rows.</summary>
-public sealed record DenseStep(string Comment, string Input, string Output, long K, long N, string Weight, string? Bias, string Activation) : PlanStep(Comment);
+/// <summary>
+/// y[m, n] = residual[m, n] + scale · activation(x[m, k] · W[k, n] + b[n]), the residual optional. W is packed in
+/// panels (<see cref="DensePacking"/>) and the bias padded to whole panels.
+/// </summary>
+public sealed record DenseStep(string Comment, string Input, string Output, long K, long N, string Weight, string? Bias, string Activation,
+    string? Residual, double ResidualScale) : PlanStep(Comment);
 
 /// <summary>An elementwise activation over <see cref="SizePerRow"/>·rows values.</summary>
 public sealed record ActivationStep(string Comment, string Input, string Output, long SizePerRow, string Activation) : PlanStep(Comment);

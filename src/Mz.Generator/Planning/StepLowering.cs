@@ -99,24 +99,47 @@ internal sealed class StepLowering
             case "MatMul" when TryDenseFromMatMul(node, out weight, out bias, out k, out n):
             {
                 string activation = "None";
+                int last = index; // the last node folded into this layer
                 // Fuse a following bias Add and activation into the dense epilogue.
-                if (bias == null && SoleNextConsumer(output, index) is { OpType: "Add" } add && TryBiasOperand(add, output, n, out var addBias))
+                if (bias == null && SoleNextConsumer(output, last) is { OpType: "Add" } add && TryBiasOperand(add, output, n, out var addBias))
                 {
                     bias = addBias;
                     consumed.Add(add);
                     output = add.Outputs[0];
-                    index++;
+                    last++;
                 }
-                if (SoleNextConsumer(output, index) is { } act && Activations.Contains(act.OpType))
+                if (SoleNextConsumer(output, last) is { } act && Activations.Contains(act.OpType))
                 {
                     activation = act.OpType;
                     consumed.Add(act);
                     output = act.Outputs[0];
+                    last++;
                 }
+                // Fuse a residual connection, other + s·layer (Mul then Add) or other + layer, into the epilogue too.
+                string? residual = null;
+                double residualScale = 1.0;
+                if (SoleNextConsumer(output, last) is { OpType: "Mul" } mul && TryScalar(mul, out var scaled, out double scale) && scaled == output
+                    && SoleNextConsumer(mul.Outputs[0], last + 1) is { OpType: "Add" } scaledAdd && TryResidualOperand(scaledAdd, mul.Outputs[0], out var scaledOther))
+                {
+                    residual = scaledOther;
+                    residualScale = scale;
+                    consumed.Add(mul);
+                    consumed.Add(scaledAdd);
+                    output = scaledAdd.Outputs[0];
+                }
+                else if (SoleNextConsumer(output, last) is { OpType: "Add" } plainAdd && TryResidualOperand(plainAdd, output, out var plainOther))
+                {
+                    residual = plainOther;
+                    consumed.Add(plainAdd);
+                    output = plainAdd.Outputs[0];
+                }
+                // The output buffer is allocated while the input and the residual are still live, so it never aliases them.
                 var target = Allocate(output);
-                Steps.Add(new DenseStep($"{node.OpType} '{node.DisplayName}': {k}→{n}{(bias != null ? " + bias" : "")}{(activation != "None" ? " + " + activation : "")}",
-                    _refs[node.Inputs[0]], target, k, n, weight!, bias, activation));
+                string residualText = residual == null ? "" : residualScale == 1.0 ? $", then {residual} + that" : $", then {residual} + {residualScale.ToString("R", CultureInfo.InvariantCulture)}·that";
+                Steps.Add(new DenseStep($"{node.OpType} '{node.DisplayName}': {k}→{n}{(bias != null ? " + bias" : "")}{(activation != "None" ? " + " + activation : "")}{residualText}",
+                    _refs[node.Inputs[0]], target, k, n, weight!, bias, activation, residual == null ? null : _refs[residual], residualScale));
                 Summary.Add($"Dense {k}→{n}{(activation != "None" ? " + " + activation : "")}");
+                if (residual != null) Summary.Add(residualScale == 1.0 ? "Residual add" : "Residual add (scaled)");
                 MultiplyAdds += Size(node.Inputs[0]) / k * k * n;
                 return;
             }
@@ -215,15 +238,15 @@ internal sealed class StepLowering
             // Only biases constant along the rows fuse: [], [1], [N], [1, N], [1, 1].
             bool rowConstant = c.Dims.Length == 0 || c.Dims.Length == 1 && (c.Dims[0] == 1 || c.Dims[0] == n) || c.Dims.Length == 2 && c.Dims[0] == 1 && (c.Dims[1] == 1 || c.Dims[1] == n);
             if (!rowConstant) return false;
-            var values = new double[n];
+            var values = new double[DensePacking.PaddedLength(n)];
             for (int j = 0; j < n; j++) values[j] = beta * c.GetDouble(c.Length == 1 ? 0 : j);
-            bias = AddWeight(node.Inputs[2] + (beta != 1 || c.Length != n ? "*beta" : ""), $"bias of '{node.DisplayName}' [{n}]", values);
+            bias = AddWeight(node.Inputs[2] + (beta != 1 || c.Length != n ? "*beta" : "") + "@padded", $"bias of '{node.DisplayName}' [{n}], zero-padded to whole panels", values,
+                c.RawSlice is { } biasSlice ? new WeightSource("bias", biasSlice.Offset, c.Length, 1, n, false, beta) : null);
         }
-        var packed = new double[k * n];
-        for (long p = 0; p < k; p++)
-            for (long j = 0; j < n; j++)
-                packed[p * n + j] = alpha * b.GetDouble((int)(transB ? j * k + p : p * n + j));
-        weight = AddWeight(node.Inputs[1] + (transB ? "^T" : "") + (alpha != 1 ? "*alpha" : ""), $"weight of '{node.DisplayName}' [{k}, {n}] (input-major)", packed);
+        long kk = k, nn = n;
+        var packed = DensePacking.Pack(k, n, (p, j) => alpha * b.GetDouble((int)(transB ? j * kk + p : p * nn + j)));
+        weight = AddWeight(node.Inputs[1] + (transB ? "^T" : "") + (alpha != 1 ? "*alpha" : "") + "@panels", $"weight of '{node.DisplayName}' [{k}, {n}] in {DensePacking.PanelWidth}-column panels", packed,
+            b.RawSlice is { } slice ? new WeightSource("panels", slice.Offset, b.Length, k, n, transB, alpha) : null);
         return true;
     }
 
@@ -237,7 +260,9 @@ internal sealed class StepLowering
         if (b.Dims.Length != 2 || aShape.Length < 2) return false;
         k = b.Dims[0];
         n = b.Dims[1];
-        weight = AddWeight(node.Inputs[1], $"weight of '{node.DisplayName}' [{k}, {n}]", b.ToDoubleArray());
+        long nn = n;
+        weight = AddWeight(node.Inputs[1] + "@panels", $"weight of '{node.DisplayName}' [{k}, {n}] in {DensePacking.PanelWidth}-column panels", DensePacking.Pack(k, n, (p, j) => b.GetDouble((int)(p * nn + j))),
+            b.RawSlice is { } slice ? new WeightSource("panels", slice.Offset, b.Length, k, n, false, 1.0) : null);
         return true;
     }
 
@@ -252,18 +277,30 @@ internal sealed class StepLowering
         if (c.Length != n && c.Length != 1) return false;
         if (c.Dims.Length > 0 && c.Dims.Take(c.Dims.Length - 1).Any(d => d != 1)) return false;
         if (c.Dims.Length > _graph.Shapes[denseOutput].Length) return false;
-        var values = new double[n];
+        var values = new double[DensePacking.PaddedLength(n)];
         for (int j = 0; j < n; j++) values[j] = c.GetDouble(c.Length == 1 ? 0 : j);
-        bias = AddWeight(other, $"bias of '{add.DisplayName}' [{n}]", values);
+        bias = AddWeight(other + "@padded", $"bias of '{add.DisplayName}' [{n}], zero-padded to whole panels", values,
+            c.RawSlice is { } slice ? new WeightSource("bias", slice.Offset, c.Length, 1, n, false, 1.0) : null);
         return true;
     }
 
-    private string AddWeight(string key, string description, double[] values)
+    /// <summary>An Add of <paramref name="value"/> and another runtime value of the same shape: a residual connection.</summary>
+    private bool TryResidualOperand(Node add, string value, out string? other)
+    {
+        other = null;
+        if (add.Inputs.Count != 2 || add.Has("broadcast") && _graph.Opset <= 6) return false;
+        string candidate = add.Inputs[0] == value ? add.Inputs[1] : add.Inputs[0];
+        if (candidate == value || IsConstant(candidate) || !_refs.ContainsKey(candidate) || !SameShape(add.Inputs[0], add.Inputs[1])) return false;
+        other = candidate;
+        return true;
+    }
+
+    private string AddWeight(string key, string description, double[] values, WeightSource? source = null)
     {
         if (_weightIds.TryGetValue(key, out var id)) return id;
         id = _weightNames.Create(key, camelCase: false);
         _weightIds[key] = id;
-        _weights.Add(new PlannedWeight(id, description, values));
+        _weights.Add(new PlannedWeight(id, description, values) { Source = source });
         return id;
     }
 

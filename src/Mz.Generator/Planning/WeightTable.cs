@@ -16,7 +16,17 @@ public sealed class PlannedWeight
     public string Identifier { get; }
     public string Description { get; }
     public double[] Values { get; }
+
+    /// <summary>How to rebuild <see cref="Values"/> from the model bytes at run time, when the model travels as a resource.</summary>
+    public WeightSource? Source { get; set; }
 }
+
+/// <summary>
+/// A weight rebuilt at run time from float32 bytes of the model: <see cref="Kind"/> "panels" packs a matrix
+/// ([K, N], or [N, K] when <see cref="Transposed"/>) into the dense kernel's panels; "bias" pads a vector of
+/// <see cref="Count"/> values (1 broadcasts) to whole panels. Values are multiplied by <see cref="Scale"/>.
+/// </summary>
+public sealed record WeightSource(string Kind, int Offset, int Count, long K, long N, bool Transposed, double Scale);
 
 /// <summary>The weights of a plan. Equality is by a key derived from the model hash and planning options.</summary>
 public sealed class WeightTable : IEquatable<WeightTable>

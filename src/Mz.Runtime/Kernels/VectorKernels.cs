@@ -1,24 +1,32 @@
 using System;
 using System.Numerics;
 using System.Numerics.Tensors;
+using System.Runtime.InteropServices;
 
 namespace Mz.Kernels;
 
 /// <summary>Elementwise and row-wise kernels over spans, vectorised through TensorPrimitives.</summary>
 public static class VectorKernels
 {
-    public static void Activate<T>(ReadOnlySpan<T> x, Span<T> y, MzActivation activation) where T : unmanaged, IFloatingPointIeee754<T>
+    public static void Activate<T>(ReadOnlySpan<T> x, Span<T> y, KernelActivation activation) where T : unmanaged, IFloatingPointIeee754<T>
     {
         switch (activation)
         {
-            case MzActivation.Relu:
+            case KernelActivation.Relu:
                 // TensorPrimitives.Max follows IEEE 754:2019 maximum: NaN in, NaN out (as ONNX Runtime does).
                 TensorPrimitives.Max(x, T.Zero, y);
                 break;
-            case MzActivation.Tanh:
+            // Float tanh and sigmoid use Mz's own vector code (TensorPrimitives' float tanh is inaccurate near zero).
+            case KernelActivation.Tanh when typeof(T) == typeof(float):
+                Activations.Tanh(MemoryMarshal.Cast<T, float>(x), MemoryMarshal.Cast<T, float>(y), KernelPaths.Best);
+                break;
+            case KernelActivation.Sigmoid when typeof(T) == typeof(float):
+                Activations.Sigmoid(MemoryMarshal.Cast<T, float>(x), MemoryMarshal.Cast<T, float>(y), KernelPaths.Best);
+                break;
+            case KernelActivation.Tanh:
                 TensorPrimitives.Tanh(x, y);
                 break;
-            case MzActivation.Sigmoid:
+            case KernelActivation.Sigmoid:
                 TensorPrimitives.Sigmoid(x, y);
                 break;
             default:

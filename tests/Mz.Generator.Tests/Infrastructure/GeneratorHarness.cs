@@ -27,12 +27,35 @@ public sealed class GeneratorHarness
     public LanguageVersion LanguageVersion { get; set; } = LanguageVersion.Latest;
     public bool AllowUnsafe { get; set; } = true;
 
+    /// <summary>Release by default, as users build: Debug IL would distort allocation and code-size checks.</summary>
+    public OptimizationLevel OptimizationLevel { get; set; } = OptimizationLevel.Release;
+
+    /// <summary>Models above this size travel as a manifest resource, as Mz.targets does with MzInlineWeightsMaxBytes.</summary>
+    public int InlineWeightsMaxBytes { get; set; } = SidecarWriter.DefaultInlineWeightsMaxBytes;
+
+    /// <summary>Manifest resources the emitted assembly carries (large models), as MSBuild would embed them.</summary>
+    public List<ResourceDescription> Resources { get; } = new();
+
+    /// <summary>The logical names of <see cref="Resources"/>, in order.</summary>
+    public List<string> ResourceNames { get; } = new();
+
     public GeneratorHarness AddSource(string source) { Sources.Add(source); return this; }
 
     /// <summary>Adds a model as MSBuild would: a sidecar whose header names <paramref name="projectPath"/>.</summary>
     public GeneratorHarness AddModel(string projectPath, byte[] bytes, string kind = "model", string format = "onnx", IEnumerable<KeyValuePair<string, byte[]>>? parts = null)
     {
-        AdditionalTexts.Add(new InMemoryAdditionalText("/obj/mz/" + projectPath.Replace('/', '_') + ".mz.txt", SidecarWriter.Write(projectPath, kind, format, bytes, parts)));
+        string? resource = null;
+        if (kind == "model" && bytes.Length > InlineWeightsMaxBytes)
+        {
+            // What Mz.targets does: embed the model under a content-derived name and say so in the sidecar.
+            resource = SidecarWriter.ResourceNameFor(gen::Mz.Generator.Model.ContentHash.Of(bytes));
+            if (!ResourceNames.Contains(resource))
+            {
+                ResourceNames.Add(resource);
+                Resources.Add(new ResourceDescription(resource, () => new MemoryStream(bytes, writable: false), isPublic: true));
+            }
+        }
+        AdditionalTexts.Add(new InMemoryAdditionalText("/obj/mz/" + projectPath.Replace('/', '_') + ".mz.txt", SidecarWriter.Write(projectPath, kind, format, bytes, parts, resource)));
         return this;
     }
 
@@ -40,7 +63,7 @@ public sealed class GeneratorHarness
         CSharpCompilation.Create("MzTestAssembly" + Guid.NewGuid().ToString("N"),
             Sources.Select((s, i) => CSharpSyntaxTree.ParseText(s, new CSharpParseOptions(LanguageVersion), path: $"Source{i}.cs")),
             References,
-            new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, allowUnsafe: AllowUnsafe, nullableContextOptions: NullableContextOptions.Enable, warningLevel: 9999));
+            new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, allowUnsafe: AllowUnsafe, nullableContextOptions: NullableContextOptions.Enable, warningLevel: 9999, optimizationLevel: OptimizationLevel));
 
     public GeneratorRun Run()
     {
@@ -52,7 +75,7 @@ public sealed class GeneratorHarness
             optionsProvider: null,
             driverOptions: new GeneratorDriverOptions(IncrementalGeneratorOutputKind.None, trackIncrementalGeneratorSteps: true));
         var updated = driver.RunGeneratorsAndUpdateCompilation(compilation, out var output, out var generatorDiagnostics);
-        return new GeneratorRun((CSharpCompilation)output, generatorDiagnostics, updated.GetRunResult(), updated, compilation);
+        return new GeneratorRun((CSharpCompilation)output, generatorDiagnostics, updated.GetRunResult(), updated, compilation) { Resources = Resources.ToList(), ResourceNames = ResourceNames.ToList() };
     }
 }
 
@@ -60,6 +83,12 @@ public sealed class GeneratorHarness
 public sealed record GeneratorRun(CSharpCompilation Output, ImmutableArray<Diagnostic> GeneratorDiagnostics, GeneratorDriverRunResult Result, GeneratorDriver Driver, CSharpCompilation Input)
 {
     public IReadOnlyList<GeneratedSourceResult> GeneratedSources => Result.Results.SelectMany(r => r.GeneratedSources).ToList();
+
+    /// <summary>Manifest resources passed to Emit: the large models the generated code slices its weights from.</summary>
+    public IReadOnlyList<ResourceDescription> Resources { get; init; } = Array.Empty<ResourceDescription>();
+
+    /// <summary>The logical names of <see cref="Resources"/>, in order.</summary>
+    public IReadOnlyList<string> ResourceNames { get; init; } = Array.Empty<string>();
 
     /// <summary>Runs Mz's analyzers over the compilation including generated code; pragma suppressions apply.</summary>
     public IReadOnlyList<Diagnostic> AnalyzerDiagnostics()
@@ -75,7 +104,7 @@ public sealed record GeneratorRun(CSharpCompilation Output, ImmutableArray<Diagn
     public Assembly EmitAndLoad()
     {
         using var stream = new MemoryStream();
-        var result = Output.Emit(stream);
+        var result = Output.Emit(stream, manifestResources: Resources);
         var problems = result.Diagnostics.Where(d => d.Severity >= DiagnosticSeverity.Warning && !d.IsSuppressed).ToList();
         if (!result.Success || problems.Count > 0)
         {

@@ -1,7 +1,7 @@
 namespace Mz.Kernels;
 
 /// <summary>Activations the kernels apply in their epilogue.</summary>
-public enum MzActivation
+public enum KernelActivation
 {
     /// <summary>Identity.</summary>
     None,
