@@ -161,7 +161,7 @@ public sealed class ConservationPropertyTests
             {
                 var noise = LayerNoise.Uniform(0.2, network.Depth);
                 var propagator = new GridOperatorPropagator(network, noise, lower, upper,
-                    new GridOperatorOptions { Spacing = network.InputWidth == 3 ? 0.25 : 0.05, HermitePoints = 5, NoiseIntegration = integration, CloudPointsPerAxis = 9, CloudPassesPerPoint = 4 });
+                    new GridOperatorOptions { Spacing = network.InputWidth == 3 ? 0.3 : 0.05, HermitePoints = network.InputWidth == 3 ? 3 : 5, NoiseIntegration = integration, CloudPointsPerAxis = 9, CloudPassesPerPoint = 4 });
                 var ones = Enumerable.Repeat(1.0, propagator.Grids[^1].PointCount).ToArray();
                 var backward = propagator.Backward(ones);
                 for (int n = 0; n < network.Depth; n++)
