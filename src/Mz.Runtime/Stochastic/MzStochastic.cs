@@ -13,6 +13,7 @@ namespace Mz;
 /// N(0, β_n² I) after every hidden layer, none after the readout. Offers seeded noisy passes and three estimators
 /// of E[y|x] and Var[y|x]: Monte Carlo (unbiased, the validator), Gaussian moment closure (cheap, biased where the
 /// state law is not Gaussian) and, for state dimension ≤ 3, grid operators (deterministic and converged to ~1e-6).
+/// The grid-operator methods cache their sweeps; use one instance per thread.
 /// </summary>
 public sealed class MzStochastic
 {
@@ -173,7 +174,11 @@ public sealed class MzStochastic
 
     public MzOperatorSettings Settings { get; private set; } = new();
 
-    /// <summary>E[y|x], Var[y|x] of output <paramref name="output"/> by the grid operators (all states of dimension ≤ 3).</summary>
+    /// <summary>
+    /// E[y|x], Var[y|x] of output <paramref name="output"/> by the grid operators (all states of dimension ≤ 3); the
+    /// other outputs are NaN. The first call (or an input outside the current box) builds the grids and runs the
+    /// backward sweeps; later calls in the box are cheap.
+    /// </summary>
     /// <exception cref="NotSupportedException">Some state has more than three dimensions.</exception>
     public MzStochasticEstimate OperatorExpectation(double[] input, int output = 0)
     {
