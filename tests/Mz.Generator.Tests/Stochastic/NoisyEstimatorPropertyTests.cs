@@ -144,4 +144,48 @@ public sealed class NoisyEstimatorPropertyTests
             Assert.True(worst <= 1e-6, $"{integration}: {worst:E2}");
         }
     }
+
+    [Theory]
+    [InlineData(LayerActivation.Relu)]
+    [InlineData(LayerActivation.Gelu)]
+    public void MomentClosureIsExactOnTheFirstReluOrGeluLayerOfAGaussianInput(LayerActivation activation)
+    {
+        // With X_0 Gaussian the first pre-activation is exactly Gaussian, and the ReLU/GELU closed forms are exact,
+        // so the closure's layer-1 mean and variances must match Monte Carlo within its standard error.
+        var layer = new StochasticLayer(new[] { 0.8, -0.5, 0.3, 1.1, 0.4, -0.9 }, new[] { 0.1, -0.2, 0.05 }, 2, activation, null);
+        var stack = new StochasticLayerStack(2, new[] { layer }, new StochasticReadout(new[] { 1.0, 0.5, -0.7 }, new[] { 0.0 }, 3, LayerActivation.Identity));
+        var noise = new LayerNoise(new[] { 0.1 });
+        var inputMean = new[] { 0.2, -0.3 };
+        var inputCovariance = new[] { 0.6, 0.2, 0.2, 0.4 };
+        var closure = new GaussianMomentClosure(stack, noise, CovarianceMode.Full).Propagate(inputMean, inputCovariance);
+
+        // Monte Carlo over X_0 ~ N(m, C) (Cholesky factor written out) and the layer noise.
+        double l00 = Math.Sqrt(inputCovariance[0]), l10 = inputCovariance[2] / l00, l11 = Math.Sqrt(inputCovariance[3] - l10 * l10);
+        var source = new GaussianNoiseSource(77);
+        const int samples = 400_000;
+        var sum = new double[3];
+        var sumSquares = new double[3];
+        var output = new double[3];
+        for (int s = 0; s < samples; s++)
+        {
+            double z0 = source.NextStandardNormal(), z1 = source.NextStandardNormal();
+            var x = new[] { inputMean[0] + l00 * z0, inputMean[1] + l10 * z0 + l11 * z1 };
+            layer.Apply(x, 0, output, 0);
+            for (int i = 0; i < 3; i++)
+            {
+                double v = output[i] + 0.1 * source.NextStandardNormal();
+                sum[i] += v;
+                sumSquares[i] += v * v;
+            }
+        }
+        for (int i = 0; i < 3; i++)
+        {
+            double mean = sum[i] / samples, variance = (sumSquares[i] - samples * mean * mean) / (samples - 1);
+            double standardError = Math.Sqrt(variance / samples);
+            double varianceError = variance * Math.Sqrt(2.0 / samples) * 2; // allow for non-Gaussian kurtosis
+            _output.WriteLine($"{activation} neuron {i}: closure mean {closure.StateMeans[1][i]:F5} vs MC {mean:F5} ± {standardError:E1}; variance {closure.StateCovariances[1][i * 3 + i]:F5} vs {variance:F5}");
+            Assert.True(Math.Abs(closure.StateMeans[1][i] - mean) <= 4 * standardError, $"{activation} neuron {i}: mean");
+            Assert.True(Math.Abs(closure.StateCovariances[1][i * 3 + i] - variance) <= 4 * varianceError, $"{activation} neuron {i}: variance");
+        }
+    }
 }
