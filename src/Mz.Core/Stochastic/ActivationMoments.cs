@@ -7,11 +7,11 @@ public enum ActivationMomentMethod
 {
     /// <summary>
     /// Closed forms of MZ.md §5.3/§5.10: exact for ReLU, GELU (mean and slope) and the identity; the probit
-    /// approximation for tanh and sigmoid means; variances of smooth activations by Gauss–Hermite quadrature.
+    /// approximation for tanh and sigmoid means; variances of smooth activations by quadrature.
     /// </summary>
     ClosedForm,
 
-    /// <summary>Everything by Gauss–Hermite quadrature (ReLU keeps its exact closed form: its kink defeats quadrature).</summary>
+    /// <summary>Means, variances and slopes all by quadrature (ReLU keeps its exact closed form: its kink defeats quadrature).</summary>
     Quadrature,
 }
 

@@ -10,11 +10,14 @@ namespace Mz.Core.Stochastic;
 /// from E[ncdf(a)] = ncdf(u) and Stein's identity); tanh: E ≈ tanh(m/√(1 + πv/2)); sigmoid:
 /// E ≈ logistic(m/√(1 + πv/8)) (probit approximations, slopes are their m-derivatives, which is what Stein's
 /// identity needs since E[σ′(a)] = ∂E[σ(a)]/∂m).
+/// Quadrature uses the trapezoid rule in z on [−9, 9] with step min(0.1, 0.25/s) rather than Gauss–Hermite:
+/// tanh and the logistic have poles a distance ≈ π/(2s) off the real z axis, where Gauss–Hermite converges slowly
+/// (40 nodes still erred by 2.5e-5 in Var tanh at s = 1.4), while the trapezoid rule for a Gaussian-weighted
+/// function analytic in a strip of half-width d converges like e^{−2πd/h} (≈ 1e-17 with this step).
 /// </summary>
 public static class GaussianActivationMoments
 {
-    private const int QuadraturePoints = 40;
-    private static readonly GaussHermiteRule Rule = GaussHermiteRule.Create(QuadraturePoints);
+    private const double QuadratureRange = 9;
 
     public static ActivationMoments Compute(LayerActivation activation, double mean, double variance, ActivationMomentMethod method = ActivationMomentMethod.ClosedForm)
     {
@@ -63,28 +66,45 @@ public static class GaussianActivationMoments
         return new ActivationMoments(mean, Math.Max(second - mean * mean, 0), cdf);
     }
 
+    /// <summary>Trapezoid nodes z_k and weights (normalised to sum to one) for E[g(m + sZ)].</summary>
+    private static (double[] Nodes, double[] Weights) Rule(double s)
+    {
+        double step = Math.Min(0.1, 0.25 / s);
+        int half = (int)Math.Ceiling(QuadratureRange / step);
+        var nodes = new double[2 * half + 1];
+        var weights = new double[nodes.Length];
+        double total = 0;
+        for (int k = -half; k <= half; k++)
+        {
+            double z = k * step;
+            nodes[k + half] = z;
+            total += weights[k + half] = Math.Exp(-0.5 * z * z);
+        }
+        for (int k = 0; k < weights.Length; k++) weights[k] /= total;
+        return (nodes, weights);
+    }
+
     /// <summary>Var[σ(m + sZ)] by quadrature, centred on the quadrature mean so it cannot go negative.</summary>
     private static double QuadratureVariance(LayerActivation activation, double m, double s)
     {
+        var (nodes, weights) = Rule(s);
+        var values = new double[nodes.Length];
         double mean = 0;
-        for (int k = 0; k < Rule.Count; k++) mean += Rule.Weights[k] * LayerActivations.Apply(activation, m + s * Rule.Nodes[k]);
+        for (int k = 0; k < nodes.Length; k++) mean += weights[k] * (values[k] = LayerActivations.Apply(activation, m + s * nodes[k]));
         double variance = 0;
-        for (int k = 0; k < Rule.Count; k++)
-        {
-            double d = LayerActivations.Apply(activation, m + s * Rule.Nodes[k]) - mean;
-            variance += Rule.Weights[k] * d * d;
-        }
+        for (int k = 0; k < nodes.Length; k++) variance += weights[k] * (values[k] - mean) * (values[k] - mean);
         return variance;
     }
 
     private static ActivationMoments ByQuadrature(LayerActivation activation, double m, double v)
     {
         double s = Math.Sqrt(v), mean = 0, slope = 0;
-        for (int k = 0; k < Rule.Count; k++)
+        var (nodes, weights) = Rule(s);
+        for (int k = 0; k < nodes.Length; k++)
         {
-            double a = m + s * Rule.Nodes[k];
-            mean += Rule.Weights[k] * LayerActivations.Apply(activation, a);
-            slope += Rule.Weights[k] * LayerActivations.Derivative(activation, a);
+            double a = m + s * nodes[k];
+            mean += weights[k] * LayerActivations.Apply(activation, a);
+            slope += weights[k] * LayerActivations.Derivative(activation, a);
         }
         return new ActivationMoments(mean, QuadratureVariance(activation, m, s), slope);
     }

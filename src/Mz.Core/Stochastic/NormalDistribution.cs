@@ -24,8 +24,9 @@ public static class NormalDistribution
     {
         if (double.IsNaN(z)) return double.NaN;
         double x = z / Sqrt2;
-        if (x < -SeriesLimit) return 0.5 * ErfcContinuedFraction(-x);
-        if (x > SeriesLimit) return 1 - 0.5 * ErfcContinuedFraction(x);
+        // In the tails e^{−x²} is taken as e^{−z²/2}: squaring the rounded z/√2 would cost ~x²·ε relative accuracy.
+        if (x < -SeriesLimit) return 0.5 * Math.Exp(-0.5 * z * z) * ScaledErfc(-x);
+        if (x > SeriesLimit) return 1 - 0.5 * Math.Exp(-0.5 * z * z) * ScaledErfc(x);
         return 0.5 * (1 + Erf(x));
     }
 
@@ -33,7 +34,7 @@ public static class NormalDistribution
     public static double Erf(double x)
     {
         if (double.IsNaN(x)) return double.NaN;
-        if (Math.Abs(x) > SeriesLimit) return Math.Sign(x) * (1 - ErfcContinuedFraction(Math.Abs(x)));
+        if (Math.Abs(x) > SeriesLimit) return Math.Sign(x) * (1 - Math.Exp(-x * x) * ScaledErfc(Math.Abs(x)));
         double x2 = x * x, term = 1, sum = 1;
         for (int k = 1; k < 200; k++)
         {
@@ -45,10 +46,10 @@ public static class NormalDistribution
     }
 
     /// <summary>
-    /// erfc(x) for x &gt; 0 by the continued fraction e^{−x²}/√π · 1/(x + (1/2)/(x + 1/(x + (3/2)/(x + ⋯)))),
+    /// e^{x²}·erfc(x) for x &gt; 0 by the continued fraction 1/√π · 1/(x + (1/2)/(x + 1/(x + (3/2)/(x + ⋯)))),
     /// evaluated with the modified Lentz method.
     /// </summary>
-    private static double ErfcContinuedFraction(double x)
+    private static double ScaledErfc(double x)
     {
         if (double.IsPositiveInfinity(x)) return 0;
         const double tiny = 1e-300;
@@ -64,6 +65,6 @@ public static class NormalDistribution
             f *= delta;
             if (Math.Abs(delta - 1) < 1e-16) break;
         }
-        return InvSqrtPi * Math.Exp(-x * x) / f;
+        return InvSqrtPi / f;
     }
 }

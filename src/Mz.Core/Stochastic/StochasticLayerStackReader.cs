@@ -58,10 +58,11 @@ public static class StochasticLayerStackReader
                 case "MatMul":
                 {
                     var source = Get(0);
-                    if (source.Stage == Stage.Activated && source.Outputs > 0 && node.Inputs[0] != state)
+                    if (source.Stage is Stage.Activated or Stage.Affine && node.Inputs[0] != state)
                     {
-                        // An activated value feeding the next affine map closes a plain MLP layer.
-                        layers.Add(new StochasticLayer(source.Weights, source.Bias, width, source.Activation, null));
+                        // An activated value feeding the next affine map closes a plain MLP layer; an affine one closes
+                        // a linear layer (e.g. an input embedding), which is an MLP layer with the identity activation.
+                        layers.Add(new StochasticLayer(source.Weights, source.Bias, width, source.Stage == Stage.Affine ? LayerActivation.Identity : source.Activation, null));
                         state = node.Inputs[0];
                         width = source.Outputs;
                         source = new Tracked { Stage = Stage.State, Outputs = width };
