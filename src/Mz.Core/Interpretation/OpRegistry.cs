@@ -36,6 +36,13 @@ public static class OpRegistry
         MatrixOps.Register(table);
         SoftmaxOps.Register(table);
         StructuralOps.Register(table);
+        ActivationOps.Register(table);
+        VariadicOps.Register(table);
+        LogicalOps.Register(table);
+        ReductionOps.Register(table);
+        IndexingOps.Register(table);
+        TypeOps.Register(table);
+        NormalizationOps.Register(table);
         return table;
     }
 }

@@ -1,0 +1,136 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using Mz.Core.Ir;
+using Mz.Core.Lowering;
+using Mz.Core.Onnx;
+
+namespace Mz.Cli.Checking;
+
+/// <summary>
+/// Runs one case end to end: prepares the model for compilation (shape-carrying integer inputs become
+/// initializers, symbolic dims that are not a leading batch are pinned to the data), compiles it through the
+/// real generator, runs the generated PredictBatch on every data set and compares with the reference.
+/// Float inputs the backend tests feed as weights stay runtime inputs of the generated method.
+/// Float16 graph inputs and outputs: the generated API takes float (float16 widens exactly, the network
+/// computes in float32) and the runner rounds outputs once to float16 before comparing.
+/// </summary>
+public static class CheckRunner
+{
+    /// <summary>(op, input index) pairs whose value is a shape, axes or index list: those must be build-time constants.</summary>
+    private static readonly HashSet<string> ShapePositions = new(StringComparer.Ordinal)
+    {
+        "Reshape:1", "Expand:1", "Tile:1", "Squeeze:1", "Unsqueeze:1", "Slice:1", "Slice:2", "Slice:3", "Slice:4", "Split:1",
+        "ConstantOfShape:0", "Gather:1", "Pad:1", "TopK:1", "ReduceSum:1", "ReduceMean:1", "ReduceMax:1", "ReduceMin:1",
+        "ReduceProd:1", "ReduceSumSquare:1", "ReduceL1:1", "ReduceL2:1", "ReduceLogSum:1", "ReduceLogSumExp:1",
+    };
+
+    /// <summary>Ops that sum many terms; graphs containing them get the accumulation tolerance by default.</summary>
+    private static readonly HashSet<string> AccumulatingOps = new(StringComparer.Ordinal)
+    {
+        "Gemm", "MatMul", "Softmax", "LogSoftmax", "Hardmax", "BatchNormalization", "InstanceNormalization", "LayerNormalization",
+        "ReduceSum", "ReduceMean", "ReduceLogSumExp", "ReduceLogSum", "ReduceL2", "ReduceSumSquare", "ReduceL1", "ReduceProd", "Sum", "Mean",
+    };
+
+    public static CheckResult Run(CheckCase testCase)
+    {
+        try { return RunUnchecked(testCase); }
+        catch (Exception e) { return new CheckResult(testCase.Name, CheckOutcome.Failed, e.GetType().Name + ": " + e.Message); }
+    }
+
+    private static CheckResult RunUnchecked(CheckCase testCase)
+    {
+        var directory = Path.GetDirectoryName(testCase.ModelPath)!;
+        var parts = new Dictionary<string, byte[]>(StringComparer.Ordinal);
+        byte[]? ResolveExternal(string location)
+        {
+            var file = Path.GetFullPath(Path.Combine(directory, location));
+            if (!file.StartsWith(directory, StringComparison.Ordinal) || !File.Exists(file)) return null;
+            return parts[location] = File.ReadAllBytes(file);
+        }
+        var original = File.ReadAllBytes(testCase.ModelPath);
+        Graph graph;
+        try { graph = OnnxModelReader.Read(original, ResolveExternal); }
+        catch (OnnxFormatException)
+        {
+            // The generator reports the same problem as a diagnostic: let it speak.
+            var outcome = NetworkCompiler.Compile(original, parts, 1, 1);
+            return outcome.DiagnosticId != null
+                ? new CheckResult(testCase.Name, CheckOutcome.Rejected, outcome.Message!, outcome.DiagnosticId)
+                : new CheckResult(testCase.Name, CheckOutcome.Failed, "the model cannot be read but the generator accepted it");
+        }
+
+        var runtimeInputs = graph.RuntimeInputs.ToList();
+        var first = testCase.DataSets.FirstOrDefault();
+        var initializers = new List<(string, byte[])>();
+        var fedInputs = new List<int>();
+        for (int i = 0; i < runtimeInputs.Count; i++)
+        {
+            var proto = first != null && i < first.Inputs.Count ? first.Inputs[i].ProtoBytes : null;
+            if (proto != null && !ElementTypes.IsFloat(runtimeInputs[i].Type) && runtimeInputs[i].NonTensorKind == null && CarriesShape(graph, runtimeInputs[i].Name))
+                initializers.Add((runtimeInputs[i].Name, proto));
+            else fedInputs.Add(i);
+        }
+
+        var pinned = new Dictionary<string, (ElementType, long[])>(StringComparer.Ordinal);
+        if (runtimeInputs.Any(NeedsPinning) && first != null) Pin(runtimeInputs, fedInputs, first, pinned);
+        var model = ModelRewriter.Rewrite(original, initializers, pinned);
+        var outputCount = graph.Outputs.Count;
+
+        var compiled = NetworkCompiler.Compile(model, parts, fedInputs.Count, outputCount);
+        if (compiled.DiagnosticId != null) return new CheckResult(testCase.Name, CheckOutcome.Rejected, compiled.Message!, compiled.DiagnosticId);
+        var prepared = GraphPreparer.Prepare(OnnxModelReader.Read(model, ResolveExternal));
+
+        // A batch that is not the leading axis of every input and output cannot be split into rows: pin and recompile.
+        bool batchNotLeading = prepared.Inputs.Concat(prepared.Outputs).Any(v => prepared.Shapes[v.Name].Skip(1).Any(d => d.PerBatch));
+        if (batchNotLeading && pinned.Count == 0 && first != null)
+        {
+            compiled.Network!.Dispose();
+            Pin(runtimeInputs, fedInputs, first, pinned);
+            model = ModelRewriter.Rewrite(original, initializers, pinned);
+            compiled = NetworkCompiler.Compile(model, parts, fedInputs.Count, outputCount);
+            if (compiled.DiagnosticId != null) return new CheckResult(testCase.Name, CheckOutcome.Rejected, compiled.Message!, compiled.DiagnosticId);
+            prepared = GraphPreparer.Prepare(OnnxModelReader.Read(model, ResolveExternal));
+        }
+
+        using var network = compiled.Network!;
+        if (testCase.DataSets.Count == 0 || testCase.DataSets.All(s => s.ExpectedOutputs.Count == 0))
+            return new CheckResult(testCase.Name, CheckOutcome.Failed, "compiled, but the case has no reference output to compare with");
+        bool elementwise = !graph.Nodes.Any(n => AccumulatingOps.Contains(n.OpType));
+
+        foreach (var set in testCase.DataSets)
+        {
+            if (set.ExpectedOutputs.Count != outputCount)
+                return new CheckResult(testCase.Name, CheckOutcome.Failed, $"{set.Name}: the graph has {outputCount} outputs, the reference {set.ExpectedOutputs.Count}");
+            var inputs = fedInputs.Select(i => set.Inputs[i].Data).ToList();
+            long firstSize = prepared.SizePerRow(prepared.Inputs[0].Name);
+            long rows = prepared.HasBatch && firstSize > 0 ? inputs[0].Length / firstSize : 1;
+            var lengths = prepared.Outputs.Select(o => checked((int)(prepared.SizePerRow(o.Name) * (prepared.Shapes[o.Name].Any(d => d.PerBatch) ? rows : 1)))).ToList();
+            var actual = network.Run(inputs, lengths);
+            for (int j = 0; j < outputCount; j++)
+            {
+                var expected = set.ExpectedOutputs[j];
+                var values = expected.Type == ElementType.Float16 ? actual[j].Select(Mz.Core.Interpretation.ScalarMath.RoundToHalf).ToArray() : actual[j];
+                var problem = OutputComparer.Compare(graph.Outputs[j].Name, values, expected.Data, testCase.Tolerance, elementwise, network.ComputesInDouble);
+                if (problem != null) return new CheckResult(testCase.Name, CheckOutcome.Failed, (testCase.DataSets.Count > 1 ? set.Name + ": " : "") + problem);
+            }
+        }
+        return new CheckResult(testCase.Name, CheckOutcome.Passed, "");
+    }
+
+    private static bool CarriesShape(Graph graph, string value)
+    {
+        var uses = graph.Nodes.SelectMany(n => n.Inputs.Select((input, index) => (n.OpType, input, index))).Where(u => u.input == value).ToList();
+        return uses.Count > 0 && uses.All(u => ShapePositions.Contains(u.OpType + ":" + u.index));
+    }
+
+    /// <summary>Only a leading dim may be symbolic (the batch); any other unknown dim needs the data's shape.</summary>
+    private static bool NeedsPinning(ValueInfo input) => input.Shape != null && input.Shape.Skip(1).Any(d => !d.IsKnown);
+
+    private static void Pin(List<ValueInfo> runtimeInputs, List<int> fedInputs, CaseDataSet data, Dictionary<string, (ElementType, long[])> pinned)
+    {
+        foreach (int i in fedInputs)
+            if (i < data.Inputs.Count) pinned[runtimeInputs[i].Name] = (runtimeInputs[i].Type, data.Inputs[i].Shape);
+    }
+}
