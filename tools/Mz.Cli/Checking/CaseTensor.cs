@@ -9,8 +9,9 @@ namespace Mz.Cli.Checking;
 /// <summary>One input or expected output of a check case, widened to float64, with its stored element type.</summary>
 public sealed class CaseTensor
 {
-    public CaseTensor(string name, ElementType type, long[] shape, double[] data, byte[]? protoBytes = null)
+    public CaseTensor(string name, ElementType type, long[] shape, double[] data, byte[]? protoBytes = null, string? error = null)
     {
+        Error = error;
         Name = name;
         Type = type;
         Shape = shape;
@@ -26,9 +27,14 @@ public sealed class CaseTensor
     /// <summary>The original TensorProto bytes when the tensor came from a .pb file (used to turn it into an initializer).</summary>
     public byte[]? ProtoBytes { get; }
 
+    /// <summary>Why the file could not be read as a dense tensor (sequence and optional test data are not), or null.</summary>
+    public string? Error { get; }
+
     public static CaseTensor FromProto(byte[] bytes)
     {
-        var tensor = OnnxModelReader.ReadTensor(new ProtobufReader(bytes, 0, bytes.Length));
+        TensorData tensor;
+        try { tensor = OnnxModelReader.ReadTensor(new ProtobufReader(bytes, 0, bytes.Length)); }
+        catch (OnnxFormatException e) { return new CaseTensor("", ElementType.Undefined, Array.Empty<long>(), Array.Empty<double>(), bytes, "not a dense TensorProto: " + e.Message); }
         double[] data = tensor.Length == 0 && tensor.ElementCount > 0 ? new double[tensor.ElementCount] : tensor.ToDoubleArray();
         return new CaseTensor(tensor.Name, tensor.SourceType, tensor.Dims, data, bytes);
     }

@@ -97,6 +97,8 @@ public static class CheckRunner
         using var network = compiled.Network!;
         if (testCase.DataSets.Count == 0 || testCase.DataSets.All(s => s.ExpectedOutputs.Count == 0))
             return new CheckResult(testCase.Name, CheckOutcome.Failed, "compiled, but the case has no reference output to compare with");
+        if (testCase.DataSets.SelectMany(s => s.Inputs.Concat(s.ExpectedOutputs)).FirstOrDefault(t => t.Error != null) is { } unreadable)
+            return new CheckResult(testCase.Name, CheckOutcome.Failed, "compiled, but the test data cannot be read: " + unreadable.Error);
         bool elementwise = !graph.Nodes.Any(n => AccumulatingOps.Contains(n.OpType));
 
         foreach (var set in testCase.DataSets)
@@ -107,7 +109,7 @@ public static class CheckRunner
             long firstSize = prepared.SizePerRow(prepared.Inputs[0].Name);
             long rows = prepared.HasBatch && firstSize > 0 ? inputs[0].Length / firstSize : 1;
             var lengths = prepared.Outputs.Select(o => checked((int)(prepared.SizePerRow(o.Name) * (prepared.Shapes[o.Name].Any(d => d.PerBatch) ? rows : 1)))).ToList();
-            var actual = network.Run(inputs, lengths);
+            var actual = network.Run(inputs, lengths, prepared.HasBatch);
             for (int j = 0; j < outputCount; j++)
             {
                 var expected = set.ExpectedOutputs[j];

@@ -54,7 +54,9 @@ public static class NetworkCompiler
         string element = ((INamedTypeSymbol)predict.Parameters[0].Type).TypeArguments[0].ToDisplayString();
         var arguments = Enumerable.Range(0, inputCount).Select(i => $"inputs[{i}]").Concat(Enumerable.Range(0, outputCount).Select(i => $"outputs[{i}]"));
         var adapter = CSharpSyntaxTree.ParseText(
-            $"namespace {Namespace};\npublic static class {AdapterName}\n{{\n    public static void Run({element}[][] inputs, {element}[][] outputs) => {TypeName}.PredictBatch({string.Join(", ", arguments)});\n}}\n",
+            $"namespace {Namespace};\npublic static class {AdapterName}\n{{\n" +
+            $"    public static void RunBatch({element}[][] inputs, {element}[][] outputs) => {TypeName}.PredictBatch({string.Join(", ", arguments)});\n" +
+            $"    public static void RunOne({element}[][] inputs, {element}[][] outputs) => {TypeName}.Predict({string.Join(", ", arguments)});\n}}\n",
             ParseOptions, path: "Adapter.cs");
         var final = generated.AddSyntaxTrees(adapter);
 
@@ -67,8 +69,8 @@ public static class NetworkCompiler
         var runtime = typeof(MzModel).Assembly;
         context.Resolving += (_, name) => name.Name == runtime.GetName().Name ? runtime : null;
         var assembly = context.LoadFromStream(stream);
-        var run = assembly.GetType(Namespace + "." + AdapterName)!.GetMethod("Run")!;
-        return CompileOutcome.Compiled(new LoadedNetwork(context, run, element == "double"));
+        var adapterType = assembly.GetType(Namespace + "." + AdapterName)!;
+        return CompileOutcome.Compiled(new LoadedNetwork(context, adapterType.GetMethod("RunBatch")!, adapterType.GetMethod("RunOne")!, element == "double"));
     }
 }
 
@@ -89,31 +91,36 @@ public sealed class CompileOutcome
 public sealed class LoadedNetwork : IDisposable
 {
     private readonly AssemblyLoadContext _context;
-    private readonly MethodInfo _run;
+    private readonly MethodInfo _runBatch, _runOne;
 
-    internal LoadedNetwork(AssemblyLoadContext context, MethodInfo run, bool computesInDouble)
+    internal LoadedNetwork(AssemblyLoadContext context, MethodInfo runBatch, MethodInfo runOne, bool computesInDouble)
     {
         _context = context;
-        _run = run;
+        _runBatch = runBatch;
+        _runOne = runOne;
         ComputesInDouble = computesInDouble;
     }
 
     /// <summary>True when the generated API takes double spans (a float64 model).</summary>
     public bool ComputesInDouble { get; }
 
-    /// <summary>Calls PredictBatch; float32 networks get their inputs rounded to float, outputs widened back.</summary>
-    public double[][] Run(IReadOnlyList<double[]> inputs, IReadOnlyList<int> outputLengths)
+    /// <summary>
+    /// Calls PredictBatch (<paramref name="batch"/>) or Predict for fixed-shape networks; float32 networks get their
+    /// inputs rounded to float, outputs widened back.
+    /// </summary>
+    public double[][] Run(IReadOnlyList<double[]> inputs, IReadOnlyList<int> outputLengths, bool batch)
     {
+        var method = batch ? _runBatch : _runOne;
         try
         {
             if (ComputesInDouble)
             {
                 var outputs = outputLengths.Select(n => new double[n]).ToArray();
-                _run.Invoke(null, new object[] { inputs.Select(i => (double[])i.Clone()).ToArray(), outputs });
+                method.Invoke(null, new object[] { inputs.Select(i => (double[])i.Clone()).ToArray(), outputs });
                 return outputs;
             }
             var singles = outputLengths.Select(n => new float[n]).ToArray();
-            _run.Invoke(null, new object[] { inputs.Select(i => i.Select(v => (float)v).ToArray()).ToArray(), singles });
+            method.Invoke(null, new object[] { inputs.Select(i => i.Select(v => (float)v).ToArray()).ToArray(), singles });
             return singles.Select(o => o.Select(v => (double)v).ToArray()).ToArray();
         }
         catch (TargetInvocationException e) when (e.InnerException != null)
