@@ -27,7 +27,38 @@ public static class GraphPreparer
         var ordered = SortNodes(graph, prepared.Constants);
         FoldConstants(ordered, prepared, isCancelled);
         InferShapes(prepared);
+        // Shape/Size of a value whose shape does not depend on the batch is a constant: fold it and everything
+        // downstream (decomposed LayerNormalization and friends compute their shape arithmetic this way).
+        while (FoldStaticShapeQueries(prepared))
+        {
+            var remaining = prepared.Nodes.ToList();
+            prepared.Nodes.Clear();
+            prepared.Shapes.Clear();
+            prepared.IntegerValues.Clear();
+            prepared.Warnings.Clear();
+            prepared.FixedBatch = null;
+            FoldConstants(remaining, prepared, isCancelled);
+            InferShapes(prepared);
+        }
         return prepared;
+    }
+
+    private static bool FoldStaticShapeQueries(PreparedGraph prepared)
+    {
+        bool folded = false;
+        foreach (var node in prepared.Nodes.ToList())
+        {
+            if (node.OpType is not ("Shape" or "Size") || node.Inputs.Count == 0 || node.Outputs.Count == 0 || node.Outputs[0].Length == 0) continue;
+            if (!prepared.Shapes.TryGetValue(node.Inputs[0], out var shape) || shape.Any(d => d.PerBatch)) continue;
+            var probe = DTensor.Zeros(shape.Select(d => d.Factor).ToArray());
+            DTensor result;
+            try { result = OpRegistry.Evaluate(new OpContext(node, new DTensor?[] { probe }, prepared.Opset))[0]; }
+            catch (InterpreterException e) { throw new GraphPreparationException(e.Kind, e.Message, node.DisplayName, node.OpType); }
+            prepared.Constants[node.Outputs[0]] = TensorData.FromDoubles(node.Outputs[0], result.Shape, result.Data, ElementType.Int64);
+            prepared.Nodes.Remove(node);
+            folded = true;
+        }
+        return folded;
     }
 
     private static void CheckOpsets(Graph graph, PreparedGraph prepared)

@@ -46,6 +46,11 @@ internal static class ActivationOps
             return UnaryOps.Map(c, x => HardSigmoid(x, alpha, beta));
         };
         table["HardSwish"] = c => UnaryOps.Map(c, x => x * HardSigmoid(x, 1.0 / 6, 0.5));
+        table["Swish"] = c =>
+        {
+            double alpha = c.Node.GetFloat("alpha", 1f);
+            return UnaryOps.Map(c, x => x * ScalarMath.Sigmoid(alpha * x));
+        };
         table["Gelu"] = Gelu;
         table["PRelu"] = PRelu;
         table["Clip"] = Clip;

@@ -12,6 +12,7 @@ internal static class NormalizationOps
         table["BatchNormalization"] = BatchNormalization;
         table["InstanceNormalization"] = InstanceNormalization;
         table["LayerNormalization"] = LayerNormalization;
+        table["RMSNormalization"] = RmsNormalization;
     }
 
     private static string Text(long[] shape) => "[" + string.Join(", ", shape) + "]";
@@ -83,16 +84,31 @@ internal static class NormalizationOps
         return new[] { new DTensor(x.Shape, y) };
     }
 
-    /// <summary>LayerNormalization (opset 17): normalise over axes [axis, rank); scale and B broadcast over them.</summary>
+    /// <summary>
+    /// LayerNormalization (opset 17): normalise over axes [axis, rank); scale and B broadcast over them. The
+    /// optional Mean and InvStdDev outputs have the input's leading dims and 1 for each normalised axis.
+    /// </summary>
     private static DTensor[] LayerNormalization(OpContext context)
     {
-        if (context.Node.Outputs.Skip(1).Any(o => o.Length > 0))
-            throw context.Error("the Mean/InvStdDev outputs are training statistics, which Mz does not support", "unsupported-op");
         var x = context.Input(0);
         var scale = context.Input(1);
         var bias = context.Optional(2);
         int axis = Broadcast.NormalizeAxis(context.Node.GetInt("axis", -1), x.Rank, context.Where);
         double epsilon = context.Node.GetFloat("epsilon", 1e-5f);
+        return Normalize(context, x, scale, bias, axis, epsilon, centre: true);
+    }
+
+    /// <summary>RMSNormalization (opset 23): x / √(mean(x²) + ε) · scale over axes [axis, rank).</summary>
+    private static DTensor[] RmsNormalization(OpContext context)
+    {
+        var x = context.Input(0);
+        int axis = Broadcast.NormalizeAxis(context.Node.GetInt("axis", -1), x.Rank, context.Where);
+        double epsilon = context.Node.GetFloat("epsilon", 1e-5f);
+        return Normalize(context, x, context.Input(1), null, axis, epsilon, centre: false);
+    }
+
+    private static DTensor[] Normalize(OpContext context, DTensor x, DTensor scale, DTensor? bias, int axis, double epsilon, bool centre)
+    {
         var normalized = x.Shape.Skip(axis).ToArray();
         long inner = normalized.Aggregate(1L, (a, d) => a * d);
         if (!MatrixOps.BroadcastsTo(scale.Shape, normalized) || bias != null && !MatrixOps.BroadcastsTo(bias.Shape, normalized))
@@ -100,18 +116,28 @@ internal static class NormalizationOps
         var scaleMap = Broadcast.IndexMap(scale.Shape, normalized);
         var biasMap = bias != null ? Broadcast.IndexMap(bias.Shape, normalized) : null;
         var y = new double[x.Data.Length];
-        for (long start = 0; inner > 0 && start < x.Data.Length; start += inner)
+        long groups = inner == 0 ? 0 : x.Data.Length / inner;
+        var means = new double[groups];
+        var invStds = new double[groups];
+        for (long g = 0; g < groups; g++)
         {
+            long start = g * inner;
             double mu = 0;
-            for (long i = 0; i < inner; i++) mu += x.Data[start + i];
-            mu /= inner;
-            double sigma2 = 0;
-            for (long i = 0; i < inner; i++) sigma2 += (x.Data[start + i] - mu) * (x.Data[start + i] - mu);
-            sigma2 /= inner;
-            double invStd = 1 / Math.Sqrt(sigma2 + epsilon);
+            if (centre)
+            {
+                for (long i = 0; i < inner; i++) mu += x.Data[start + i];
+                mu /= inner;
+            }
+            double meanSquare = 0;
+            for (long i = 0; i < inner; i++) meanSquare += (x.Data[start + i] - mu) * (x.Data[start + i] - mu);
+            meanSquare /= inner;
+            double invStd = 1 / Math.Sqrt(meanSquare + epsilon);
+            means[g] = mu;
+            invStds[g] = invStd;
             for (long i = 0; i < inner; i++)
                 y[start + i] = (x.Data[start + i] - mu) * invStd * scale.Data[scaleMap[i]] + (biasMap != null ? bias!.Data[biasMap[i]] : 0);
         }
-        return new[] { new DTensor(x.Shape, y) };
+        var statisticsShape = x.Shape.Select((d, i) => i < axis ? d : 1L).ToArray();
+        return new[] { new DTensor(x.Shape, y), new DTensor(statisticsShape, means), new DTensor(statisticsShape, invStds) };
     }
 }
