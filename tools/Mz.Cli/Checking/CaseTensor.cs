@@ -39,6 +39,17 @@ public sealed class CaseTensor
         return new CaseTensor(tensor.Name, tensor.SourceType, tensor.Dims, data, bytes);
     }
 
+    /// <summary>
+    /// Older test data stores float16/bfloat16 tensors as uint16 bit patterns; read them as the type the graph
+    /// declares so the values, not the bit patterns, are compared.
+    /// </summary>
+    public CaseTensor AsDeclared(ElementType declared)
+    {
+        if (Type != ElementType.UInt16 || declared is not (ElementType.Float16 or ElementType.BFloat16)) return this;
+        var values = Data.Select(v => (double)(declared == ElementType.Float16 ? OnnxModelReader.HalfToSingle((ushort)v) : OnnxModelReader.BFloat16ToSingle((ushort)v))).ToArray();
+        return new CaseTensor(Name, declared, Shape, values, null, Error);
+    }
+
     public static CaseTensor FromNpy(NpyArray array) => new(array.Name, TypeOf(array.DType), array.Shape, array.Data);
 
     /// <summary>Maps a NumPy dtype string ("&lt;f4", "&lt;f8", "&lt;f2", "&lt;i8", "|b1") to the ONNX element type.</summary>

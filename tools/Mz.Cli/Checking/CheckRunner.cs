@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Linq;
+using Mz.Core.Interpretation;
 using Mz.Core.Ir;
 using Mz.Core.Lowering;
 using Mz.Core.Onnx;
@@ -74,7 +75,8 @@ public static class CheckRunner
         }
 
         var pinned = new Dictionary<string, (ElementType, long[])>(StringComparer.Ordinal);
-        if (runtimeInputs.Any(NeedsPinning) && first != null) Pin(runtimeInputs, fedInputs, first, pinned);
+        bool staleDeclaration = first != null && fedInputs.Any(i => i < first.Inputs.Count && !Fits(runtimeInputs[i], first.Inputs[i].Shape));
+        if ((runtimeInputs.Any(NeedsPinning) || staleDeclaration) && first != null) Pin(runtimeInputs, fedInputs, first, pinned);
         var model = ModelRewriter.Rewrite(original, initializers, pinned);
         var outputCount = graph.Outputs.Count;
 
@@ -105,15 +107,20 @@ public static class CheckRunner
         {
             if (set.ExpectedOutputs.Count != outputCount)
                 return new CheckResult(testCase.Name, CheckOutcome.Failed, $"{set.Name}: the graph has {outputCount} outputs, the reference {set.ExpectedOutputs.Count}");
-            var inputs = fedInputs.Select(i => set.Inputs[i].Data).ToList();
+            var inputs = fedInputs.Select(i => set.Inputs[i].AsDeclared(runtimeInputs[i].Type).Data).ToList();
             long firstSize = prepared.SizePerRow(prepared.Inputs[0].Name);
             long rows = prepared.HasBatch && firstSize > 0 ? inputs[0].Length / firstSize : 1;
             var lengths = prepared.Outputs.Select(o => checked((int)(prepared.SizePerRow(o.Name) * (prepared.Shapes[o.Name].Any(d => d.PerBatch) ? rows : 1)))).ToList();
             var actual = network.Run(inputs, lengths, prepared.HasBatch);
             for (int j = 0; j < outputCount; j++)
             {
-                var expected = set.ExpectedOutputs[j];
-                var values = expected.Type == ElementType.Float16 ? actual[j].Select(Mz.Core.Interpretation.ScalarMath.RoundToHalf).ToArray() : actual[j];
+                var expected = set.ExpectedOutputs[j].AsDeclared(graph.Outputs[j].Type);
+                var values = expected.Type switch
+                {
+                    ElementType.Float16 => actual[j].Select(ScalarMath.RoundToHalf).ToArray(),
+                    ElementType.BFloat16 => actual[j].Select(ScalarMath.RoundToBFloat16).ToArray(),
+                    _ => actual[j],
+                };
                 var problem = OutputComparer.Compare(graph.Outputs[j].Name, values, expected.Data, testCase.Tolerance, elementwise, network.ComputesInDouble);
                 if (problem != null) return new CheckResult(testCase.Name, CheckOutcome.Failed, (testCase.DataSets.Count > 1 ? set.Name + ": " : "") + problem);
             }
@@ -129,6 +136,10 @@ public static class CheckRunner
 
     /// <summary>Only a leading dim may be symbolic (the batch); any other unknown dim needs the data's shape.</summary>
     private static bool NeedsPinning(ValueInfo input) => input.Shape != null && input.Shape.Skip(1).Any(d => !d.IsKnown);
+
+    /// <summary>Does data of <paramref name="shape"/> fit the declaration (same rank, known dims equal)?</summary>
+    private static bool Fits(ValueInfo input, long[] shape) =>
+        input.Shape == null || input.Shape.Length == shape.Length && input.Shape.Select((d, i) => !d.IsKnown || d.Value == shape[i]).All(ok => ok);
 
     private static void Pin(List<ValueInfo> runtimeInputs, List<int> fedInputs, CaseDataSet data, Dictionary<string, (ElementType, long[])> pinned)
     {

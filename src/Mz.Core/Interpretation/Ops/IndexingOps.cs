@@ -15,6 +15,26 @@ internal static class IndexingOps
         table["Concat"] = Concat;
         table["Gather"] = Gather;
         table["Expand"] = Expand;
+        table["Tile"] = Tile;
+    }
+
+    private static DTensor[] Tile(OpContext context)
+    {
+        var x = context.Input(0);
+        var repeats = StructuralOps.Ints(context.Input(1));
+        if (repeats.Length != x.Rank || repeats.Any(r => r < 0))
+            throw context.Error($"repeats [{string.Join(", ", repeats)}] must give one non-negative count per axis of {Text(x.Shape)}", "attribute");
+        var shape = x.Shape.Select((d, i) => d * repeats[i]).ToArray();
+        var strides = Strides(x.Shape);
+        var data = new double[DTensor.ElementCount(shape)];
+        int flat = 0;
+        foreach (var index in Indices(shape))
+        {
+            long offset = 0;
+            for (int i = 0; i < index.Length; i++) offset += index[i] % x.Shape[i] * strides[i];
+            data[flat++] = x.Data[offset];
+        }
+        return new[] { new DTensor(shape, data, x.IsInteger) };
     }
 
     private static string Text(long[] shape) => "[" + string.Join(", ", shape) + "]";
