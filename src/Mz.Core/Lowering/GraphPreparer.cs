@@ -40,7 +40,32 @@ public static class GraphPreparer
             FoldConstants(remaining, prepared, isCancelled);
             InferShapes(prepared);
         }
+        CheckRuntimeIntegerUses(prepared);
         return prepared;
+    }
+
+    /// <summary>Inputs through which a batch-dependent shape may reach a view (the value only renames storage).</summary>
+    private static readonly HashSet<string> ShapeOnlyPositions = new(StringComparer.Ordinal) { "Reshape:1", "Squeeze:1", "Unsqueeze:1" };
+
+    /// <summary>
+    /// Integer values computed at run time are shape arithmetic on the batch size. Generated code may only use them
+    /// to rename storage (Reshape and friends); any other consumer, and a graph output that folded to a constant,
+    /// is reported here instead of failing later in code generation.
+    /// </summary>
+    private static void CheckRuntimeIntegerUses(PreparedGraph prepared)
+    {
+        foreach (var node in prepared.Nodes)
+        {
+            if (node.Outputs.All(o => o.Length == 0 || prepared.IntegerValues.Contains(o))) continue;
+            for (int i = 0; i < node.Inputs.Count; i++)
+                if (prepared.IntegerValues.Contains(node.Inputs[i]) && !ShapeOnlyPositions.Contains(node.OpType + ":" + i.ToString(System.Globalization.CultureInfo.InvariantCulture)))
+                    throw new GraphPreparationException("shape",
+                        $"node '{node.DisplayName}' ({node.OpType}) uses '{node.Inputs[i]}', an integer value that depends on the batch size at run time; Mz needs it at build time (give the input a fixed shape)",
+                        node.DisplayName, node.OpType);
+        }
+        foreach (var output in prepared.Outputs)
+            if (!prepared.Shapes.ContainsKey(output.Name))
+                throw new GraphPreparationException("structure", $"graph output '{output.Name}' does not depend on any input (it folds to a constant); Mz compiles outputs computed from the inputs", output.Name);
     }
 
     private static bool FoldStaticShapeQueries(PreparedGraph prepared)
@@ -65,10 +90,12 @@ public static class GraphPreparer
     {
         long opset = graph.OpsetOf("");
         if (opset > MaxSupportedOpset)
-            throw new GraphPreparationException("opset", $"the model imports ai.onnx opset {opset}; Mz supports opsets 1 to {MaxSupportedOpset}", op: "opset_import");
+            throw new GraphPreparationException("opset",
+                $"the model imports the default domain (ai.onnx) at opset {opset} for {string.Join(", ", graph.Nodes.Where(n => OpRegistry.IsDefaultDomain(n.Domain)).Select(n => n.OpType).Distinct().Take(8))}; Mz supports opsets 1 to {MaxSupportedOpset} and never falls back to an older definition",
+                op: "opset_import");
         prepared.Opset = opset == 0 ? MaxSupportedOpset : opset;
         foreach (var node in graph.Nodes)
-            if (node.Domain.Length > 0)
+            if (!OpRegistry.IsDefaultDomain(node.Domain))
                 throw new GraphPreparationException("unsupported-op", $"node '{node.DisplayName}' uses op '{node.OpType}' from domain '{node.Domain}'; only the default ONNX domain is supported", node.DisplayName, node.OpType);
     }
 
