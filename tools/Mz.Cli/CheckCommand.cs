@@ -17,7 +17,10 @@ public static class CheckCommand
             Arity = ArgumentArity.OneOrMore,
             Description = "Folders (or .onnx files) to search for cases: model.onnx with test_data_set_*/ or reference.npz, or <case>.onnx with <case>.npz",
         };
-        var command = new Command("check", "Compile ONNX models through the Mz generator, run the generated code and compare with reference outputs") { paths };
+        var command = new Command("check",
+            "Compile ONNX models through the Mz generator, run the generated code and compare with reference outputs. " +
+            "Int64 shape inputs become initializers; float16 inputs/outputs are passed as float (computed in float32, rounded once to float16 for the comparison).")
+        { paths };
         command.SetAction(result => Run(result.GetValue(paths) ?? Array.Empty<string>(), Console.Out));
         return command;
     }

@@ -265,6 +265,13 @@ public static class GraphPreparer
             prepared.Shapes[pair.Key] = dims;
             if (pair.Value.IsInteger) prepared.IntegerValues.Add(pair.Key);
         }
+        // Generated code walks the batch in chunks of whole rows: that is only the memory layout when the batch is
+        // the leading axis. A Gemm with the weight first (W·xᵀ) puts it last; pin the batch in the model instead.
+        foreach (var output in prepared.Outputs)
+            if (prepared.Shapes.TryGetValue(output.Name, out var dims) && dims.Skip(1).Any(d => d.PerBatch))
+                throw new GraphPreparationException("shape",
+                    $"graph output '{output.Name}' has shape [{string.Join(", ", dims.Select(d => d.ToString()))}]: the batch is not its leading axis, so rows cannot be processed independently; give the inputs a fixed batch size",
+                    output.Name);
         foreach (var output in prepared.Outputs)
             if (prepared.IntegerValues.Contains(output.Name))
                 throw new GraphPreparationException("unsupported-type", $"graph output '{output.Name}' holds integers; only float outputs are supported", output.Name);

@@ -119,4 +119,25 @@ public sealed class GemmAndMatMulTests
         // [1, 1]·W = [4, 6]; [1, 0]·W = [1, 2]; [0, 2]·W = [6, 8].
         GraphCheck.BothMatch(model, new[] { 1.0, 1, 1, 0, 0, 2 }, new[] { 104.0, 206, 101, 202, 106, 208 });
     }
+
+    /// <summary>
+    /// The weight as the first operand (W[out,in] as A, x as B, transB=1) gives Y = W·xᵀ of shape [out, N]: follow
+    /// the graph. With a symbolic batch the batch is then not the leading axis of the output, which rows cannot be
+    /// split along: that is a diagnostic, and a fixed batch compiles.
+    /// </summary>
+    [Fact]
+    public void WeightAsFirstOperandFollowsTheGraph()
+    {
+        static byte[] Model(long? batch) => new OnnxModelBuilder(13)
+            .Input("x", new long?[] { batch, 2 })
+            .Output("y", new long?[] { 3, batch })
+            .Initializer("w", new long[] { 3, 2 }, new[] { 1f, 0, 0, 1, 1, 1 })
+            .Node("Gemm", new[] { "w", "x" }, new[] { "y" }, ("transB", 1L))
+            .Build();
+        // x rows [1, 2] and [3, 4]: W·xᵀ columns are [1, 2, 3] and [3, 4, 7].
+        GraphCheck.BothMatch(Model(2), new[] { 1.0, 2, 3, 4 }, new[] { 1.0, 3, 2, 4, 3, 7 });
+        var (id, message) = GraphCheck.Rejection(Model(null));
+        Assert.Equal("MZ0202", id);
+        Assert.Contains("'y'", message);
+    }
 }

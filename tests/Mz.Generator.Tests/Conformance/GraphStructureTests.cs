@@ -128,4 +128,19 @@ public sealed class GraphStructureTests
         Assert.Contains("'x'", message);
         Assert.Contains("int64", message);
     }
+
+    /// <summary>LayerNormalization over the last axis: [1, 2, 3] has mean 2 and variance 2/3; [0, 3, 6] mean 3 and variance 6.</summary>
+    [Fact]
+    public void LayerNormalizationOverTheLastAxis()
+    {
+        var model = new OnnxModelBuilder(17)
+            .Input("x", new long?[] { null, 3 })
+            .Output("y", new long?[] { null, 3 })
+            .Initializer("scale", new long[] { 3 }, new[] { 1f, 2, 3 })
+            .Initializer("bias", new long[] { 3 }, new[] { 0f, 0, 1 })
+            .Node("LayerNormalization", new[] { "x", "scale", "bias" }, new[] { "y" }, ("epsilon", 0f))
+            .Build();
+        double s = Math.Sqrt(2.0 / 3), t = Math.Sqrt(6);
+        GraphCheck.BothMatch(model, new[] { 1.0, 2, 3, 0, 3, 6 }, new[] { -1 / s, 0, 3 / s + 1, -3 / t, 0, 9 / t + 1 }, 1e-6);
+    }
 }
