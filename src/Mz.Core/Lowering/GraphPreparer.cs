@@ -105,7 +105,7 @@ public static class GraphPreparer
         {
             if (prepared.Constants.ContainsKey(input.Name)) continue;
             if (input.NonTensorKind != null)
-                throw new GraphPreparationException("unsupported-type", $"graph input '{input.Name}' is a {input.NonTensorKind}; only dense float tensors are supported", input.Name);
+                throw new GraphPreparationException("unsupported-type", $"graph input '{input.Name}' is a non-tensor value ({input.NonTensorKind}); only dense float tensors are supported", input.Name);
             if (!ElementTypes.IsFloat(input.Type))
                 throw new GraphPreparationException("unsupported-type", $"graph input '{input.Name}' has element type {ElementTypes.Describe(input.Type)}; integer and bool tensors are not supported (only float32, float64 and float16 data)", input.Name);
             if (input.Shape == null)
@@ -117,7 +117,7 @@ public static class GraphPreparer
         foreach (var output in graph.Outputs)
         {
             if (output.NonTensorKind != null)
-                throw new GraphPreparationException("unsupported-type", $"graph output '{output.Name}' is a {output.NonTensorKind}; only dense float tensors are supported", output.Name);
+                throw new GraphPreparationException("unsupported-type", $"graph output '{output.Name}' is a non-tensor value ({output.NonTensorKind}); only dense float tensors are supported", output.Name);
             prepared.Outputs.Add(output);
         }
         if (prepared.Outputs.Count == 0)

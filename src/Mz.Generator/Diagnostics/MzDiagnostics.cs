@@ -20,6 +20,7 @@ public static class MzDiagnostics
     public const string InvalidGraphId = "MZ0202";
     public const string UnsupportedTypeId = "MZ0203";
     public const string FixedBatchId = "MZ0204";
+    public const string TrainingModeId = "MZ0205";
     public const string InterpreterFallbackId = "MZ0301";
     public const string InternalErrorId = "MZ0999";
 
@@ -72,9 +73,9 @@ public static class MzDiagnostics
 
     public static readonly DiagnosticDescriptor UnsupportedOp = Rule(UnsupportedOpId,
         "Unsupported operator",
-        "The model '{0}' cannot be compiled: node '{1}' uses op '{2}'. {3}",
+        "The model '{0}' cannot be compiled: {3}",
         "Mz.Network", DiagnosticSeverity.Error,
-        "Mz compiles the default-domain ONNX operators an MLP or residual MLP uses; the message lists them.");
+        "Mz compiles the default-domain ONNX operators an MLP or residual MLP uses; the message names the node ({1}) and op ({2}) and lists the supported ops.");
 
     public static readonly DiagnosticDescriptor InvalidGraph = Rule(InvalidGraphId,
         "Invalid graph",
@@ -93,6 +94,12 @@ public static class MzDiagnostics
         "The model '{0}': {1}",
         "Mz.Network", DiagnosticSeverity.Warning,
         "Exporters sometimes bake a concrete batch into a Reshape target; the generated code then runs one batch of that size at a time.");
+
+    public static readonly DiagnosticDescriptor TrainingMode = Rule(TrainingModeId,
+        "Training-mode operator",
+        "The model '{0}' cannot be compiled: {1}",
+        "Mz.Network", DiagnosticSeverity.Error,
+        "Mz compiles inference graphs: BatchNormalization with training_mode=1 (or is_test=0, or its running-statistics outputs) and Dropout in training mode are rejected; export the model in evaluation mode.");
 
     public static readonly DiagnosticDescriptor InterpreterFallback = Rule(InterpreterFallbackId,
         "Node runs through the runtime interpreter",
@@ -119,6 +126,7 @@ public static class MzDiagnostics
         InvalidGraphId => InvalidGraph,
         UnsupportedTypeId => UnsupportedType,
         FixedBatchId => FixedBatch,
+        TrainingModeId => TrainingMode,
         InterpreterFallbackId => InterpreterFallback,
         InternalErrorId => InternalError,
         _ => null,

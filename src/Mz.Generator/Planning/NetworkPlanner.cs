@@ -65,6 +65,7 @@ public static class NetworkPlanner
                 "unsupported-op" => DiagnosticInfo.Create(MzDiagnostics.UnsupportedOp, location, file.SourcePath, e.NodeName, e.OpType, e.Message),
                 "unsupported-type" => DiagnosticInfo.Create(MzDiagnostics.UnsupportedType, location, file.SourcePath, e.Message),
                 "opset" => DiagnosticInfo.Create(MzDiagnostics.OpsetUnsupported, location, file.SourcePath, e.Message),
+                "training" => DiagnosticInfo.Create(MzDiagnostics.TrainingMode, location, file.SourcePath, e.Message),
                 _ => DiagnosticInfo.Create(MzDiagnostics.InvalidGraph, location, file.SourcePath, e.Message),
             });
             return new NetworkResult(null, diagnostics.ToEquatableArray());

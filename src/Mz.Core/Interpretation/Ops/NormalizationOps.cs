@@ -24,11 +24,11 @@ internal static class NormalizationOps
     private static DTensor[] BatchNormalization(OpContext context)
     {
         if (context.Node.GetInt("training_mode", 0) != 0)
-            throw context.Error("training_mode=1 is not supported: Mz compiles inference graphs only", "unsupported-op");
+            throw context.Error("training_mode=1 is not supported: Mz compiles inference graphs only", "training");
         if (context.Opset <= 6 && context.Node.Has("is_test") && context.Node.GetInt("is_test", 1) == 0)
-            throw context.Error("is_test=0 (training) is not supported: Mz compiles inference graphs only", "unsupported-op");
+            throw context.Error("is_test=0 (training) is not supported: Mz compiles inference graphs only", "training");
         if (context.Node.Outputs.Skip(1).Any(o => o.Length > 0))
-            throw context.Error("the running mean/variance outputs exist only in training mode, which Mz does not support", "unsupported-op");
+            throw context.Error("the running mean/variance outputs exist only in training mode, which Mz does not support", "training");
 
         var x = context.Input(0);
         var scale = context.Input(1);

@@ -26,9 +26,9 @@ internal static class StructuralOps
     {
         var x = context.Input(0);
         if (context.Optional(2) is { } training && training.Data.Length > 0 && training.Data[0] != 0)
-            throw context.Error("training_mode=true is not supported: Mz compiles inference graphs only", "unsupported-op");
+            throw context.Error("training_mode=true is not supported: Mz compiles inference graphs only", "training");
         if (context.Opset <= 6 && context.Node.GetInt("is_test", 0) == 0 && context.Node.Has("is_test"))
-            throw context.Error("is_test=0 (training) is not supported: Mz compiles inference graphs only", "unsupported-op");
+            throw context.Error("is_test=0 (training) is not supported: Mz compiles inference graphs only", "training");
         // The mask is bool in ONNX; all-true flags travel as 1.0 like comparison results, so it can be exported.
         var mask = new DTensor(x.Shape, Enumerable.Repeat(1.0, x.Data.Length).ToArray());
         return new[] { x, mask };
