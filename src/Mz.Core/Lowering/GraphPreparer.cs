@@ -106,6 +106,8 @@ public static class GraphPreparer
             if (prepared.Constants.ContainsKey(input.Name)) continue;
             if (input.NonTensorKind != null)
                 throw new GraphPreparationException("unsupported-type", $"graph input '{input.Name}' is a non-tensor value ({input.NonTensorKind}); only dense float tensors are supported", input.Name);
+            if (!ElementTypes.IsFloat(input.Type) && IsShapeOperand(graph, input.Name))
+                throw new GraphPreparationException("unsupported-type", $"graph input '{input.Name}' ({ElementTypes.Describe(input.Type)}) carries a shape, axes or indices; Mz needs it at build time: store it as an initializer or a Constant node", input.Name);
             if (!ElementTypes.IsFloat(input.Type))
                 throw new GraphPreparationException("unsupported-type", $"graph input '{input.Name}' has element type {ElementTypes.Describe(input.Type)}; integer and bool tensors are not supported (only float32, float64 and float16 data)", input.Name);
             if (input.Shape == null)
@@ -124,6 +126,27 @@ public static class GraphPreparer
             throw new GraphPreparationException("structure", "the graph has no outputs");
         var types = prepared.Inputs.Select(i => i.Type).Distinct().ToList();
         prepared.ComputeType = types.Contains(ElementType.Float64) ? ElementType.Float64 : ElementType.Float32;
+    }
+
+    /// <summary>(op, input index) pairs that read a shape, axes or index list rather than data.</summary>
+    private static readonly HashSet<string> ShapeOperands = new(StringComparer.Ordinal)
+    {
+        "Reshape:1", "Expand:1", "Tile:1", "Squeeze:1", "Unsqueeze:1", "Slice:1", "Slice:2", "Slice:3", "Slice:4", "Split:1",
+        "ConstantOfShape:0", "Gather:1", "ReduceSum:1", "ReduceMean:1", "ReduceMax:1", "ReduceMin:1", "ReduceProd:1",
+        "ReduceSumSquare:1", "ReduceL1:1", "ReduceL2:1", "ReduceLogSum:1", "ReduceLogSumExp:1",
+    };
+
+    private static bool IsShapeOperand(Graph graph, string value)
+    {
+        bool used = false;
+        foreach (var node in graph.Nodes)
+            for (int i = 0; i < node.Inputs.Count; i++)
+            {
+                if (node.Inputs[i] != value) continue;
+                if (!ShapeOperands.Contains(node.OpType + ":" + i.ToString(System.Globalization.CultureInfo.InvariantCulture))) return false;
+                used = true;
+            }
+        return used;
     }
 
     /// <summary>Stable topological sort (first appearance breaks ties); rejects cycles and dangling inputs.</summary>

@@ -93,4 +93,50 @@ public sealed class ShapeSemanticsTests
         GraphCheck.BothMatch(Model(13), new double[3], Enumerable.Repeat(1 / 3.0, 3).ToArray());
         GraphCheck.BothMatch(Model(11), new double[3], Enumerable.Repeat(1 / 3.0, 3).ToArray());
     }
+
+    /// <summary>A Reshape target fed as a graph input cannot be known at build time: the diagnostic says what to do.</summary>
+    [Fact]
+    public void ShapeAsGraphInputIsADiagnostic()
+    {
+        var model = new OnnxModelBuilder(13)
+            .Input("x", new long?[] { 2, 3 })
+            .Input("shape", new long?[] { 2 }, elementType: 7)
+            .Output("y", new long?[] { 3, 2 })
+            .Node("Reshape", new[] { "x", "shape" }, new[] { "y" })
+            .Build();
+        var (id, message) = GraphCheck.Rejection(model);
+        Assert.Equal("MZ0203", id);
+        Assert.Contains("'shape'", message);
+        Assert.Contains("initializer", message);
+    }
+
+    /// <summary>Shape arithmetic on a symbolic batch may only rename storage; feeding it to data ops is a diagnostic, not a crash.</summary>
+    [Fact]
+    public void BatchDependentShapeFeedingDataIsADiagnostic()
+    {
+        var model = new OnnxModelBuilder(13)
+            .Input("x", new long?[] { null, 2 })
+            .Output("y", new long?[] { null, 2 })
+            .Node("Shape", new[] { "x" }, new[] { "s" })
+            .Node("ConstantOfShape", new[] { "s" }, new[] { "ones" }, ("value", 0f))
+            .Node("Add", new[] { "x", "ones" }, new[] { "y" })
+            .Build();
+        var (id, message) = GraphCheck.Rejection(model);
+        Assert.Equal("MZ0202", id);
+        Assert.Contains("ConstantOfShape", message);
+    }
+
+    /// <summary>With a fixed shape the same chain folds at build time (Shape of a static value is a constant).</summary>
+    [Fact]
+    public void StaticShapeArithmeticFolds()
+    {
+        var model = new OnnxModelBuilder(13)
+            .Input("x", new long?[] { 1, 2 })
+            .Output("y", new long?[] { 1, 2 })
+            .Node("Shape", new[] { "x" }, new[] { "s" })
+            .Node("ConstantOfShape", new[] { "s" }, new[] { "zeros" })
+            .Node("Sub", new[] { "zeros", "x" }, new[] { "y" })
+            .Build();
+        GraphCheck.BothMatch(model, new[] { 1.5, -2 }, new[] { -1.5, 2 });
+    }
 }
