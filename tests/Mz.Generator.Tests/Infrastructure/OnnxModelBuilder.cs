@@ -20,13 +20,19 @@ public sealed class OnnxModelBuilder
 
     public OnnxModelBuilder Initializer(string name, long[] dims, float[] values)
     {
+        _initializers.Add(FloatTensor(name, dims, values));
+        return this;
+    }
+
+    /// <summary>A float32 TensorProto with raw_data, as initializers and backend-test .pb files store them.</summary>
+    public static byte[] FloatTensor(string name, long[] dims, float[] values)
+    {
         var w = new Writer();
         foreach (var d in dims) w.Varint(1, (ulong)d);
         w.Varint(2, 1);
         var raw = new byte[values.Length * 4];
         Buffer.BlockCopy(values, 0, raw, 0, raw.Length);
-        _initializers.Add(w.String(8, name).Bytes(9, raw).ToArray());
-        return this;
+        return w.String(8, name).Bytes(9, raw).ToArray();
     }
 
     public OnnxModelBuilder Int64Initializer(string name, long[] dims, long[] values)
