@@ -136,7 +136,8 @@ public static class GraphPreparer
         "ReduceSumSquare:1", "ReduceL1:1", "ReduceL2:1", "ReduceLogSum:1", "ReduceLogSumExp:1",
     };
 
-    private static bool IsShapeOperand(Graph graph, string value)
+    /// <summary>True when every consumer of <paramref name="value"/> reads it as a shape, axes or index list (never as data).</summary>
+    public static bool IsShapeOperand(Graph graph, string value)
     {
         bool used = false;
         foreach (var node in graph.Nodes)

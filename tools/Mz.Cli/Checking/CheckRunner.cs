@@ -19,14 +19,6 @@ namespace Mz.Cli.Checking;
 /// </summary>
 public static class CheckRunner
 {
-    /// <summary>(op, input index) pairs whose value is a shape, axes or index list: those must be build-time constants.</summary>
-    private static readonly HashSet<string> ShapePositions = new(StringComparer.Ordinal)
-    {
-        "Reshape:1", "Expand:1", "Tile:1", "Squeeze:1", "Unsqueeze:1", "Slice:1", "Slice:2", "Slice:3", "Slice:4", "Split:1",
-        "ConstantOfShape:0", "Gather:1", "Pad:1", "TopK:1", "ReduceSum:1", "ReduceMean:1", "ReduceMax:1", "ReduceMin:1",
-        "ReduceProd:1", "ReduceSumSquare:1", "ReduceL1:1", "ReduceL2:1", "ReduceLogSum:1", "ReduceLogSumExp:1",
-    };
-
     /// <summary>Ops that sum many terms; graphs containing them get the accumulation tolerance by default.</summary>
     private static readonly HashSet<string> AccumulatingOps = new(StringComparer.Ordinal)
     {
@@ -69,7 +61,7 @@ public static class CheckRunner
         for (int i = 0; i < runtimeInputs.Count; i++)
         {
             var proto = first != null && i < first.Inputs.Count ? first.Inputs[i].ProtoBytes : null;
-            if (proto != null && !ElementTypes.IsFloat(runtimeInputs[i].Type) && runtimeInputs[i].NonTensorKind == null && CarriesShape(graph, runtimeInputs[i].Name))
+            if (proto != null && !ElementTypes.IsFloat(runtimeInputs[i].Type) && runtimeInputs[i].NonTensorKind == null && GraphPreparer.IsShapeOperand(graph, runtimeInputs[i].Name))
                 initializers.Add((runtimeInputs[i].Name, proto));
             else fedInputs.Add(i);
         }
@@ -123,12 +115,6 @@ public static class CheckRunner
             }
         }
         return new CheckResult(testCase.Name, CheckOutcome.Passed, "");
-    }
-
-    private static bool CarriesShape(Graph graph, string value)
-    {
-        var uses = graph.Nodes.SelectMany(n => n.Inputs.Select((input, index) => (n.OpType, input, index))).Where(u => u.input == value).ToList();
-        return uses.Count > 0 && uses.All(u => ShapePositions.Contains(u.OpType + ":" + u.index));
     }
 
     /// <summary>Only a leading dim may be symbolic (the batch); any other unknown dim needs the data's shape.</summary>
