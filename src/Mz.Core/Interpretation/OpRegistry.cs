@@ -17,11 +17,14 @@ public static class OpRegistry
 
     public static bool IsSupported(string opType) => Evaluators.ContainsKey(opType);
 
+    /// <summary>"" and "ai.onnx" both name the default ONNX operator set.</summary>
+    public static bool IsDefaultDomain(string domain) => domain.Length == 0 || domain == "ai.onnx";
+
     public static IEnumerable<string> SupportedOps => Evaluators.Keys.OrderBy(k => k, StringComparer.Ordinal);
 
     public static DTensor[] Evaluate(OpContext context)
     {
-        if (context.Node.Domain.Length > 0)
+        if (!IsDefaultDomain(context.Node.Domain))
             throw new InterpreterException($"{context.Where}: domain '{context.Node.Domain}' is not supported (only the default ONNX domain is)") { Kind = "unsupported-op" };
         if (!Evaluators.TryGetValue(context.Node.OpType, out var evaluator))
             throw new InterpreterException($"{context.Where}: op '{context.Node.OpType}' is not supported") { Kind = "unsupported-op" };
@@ -36,6 +39,13 @@ public static class OpRegistry
         MatrixOps.Register(table);
         SoftmaxOps.Register(table);
         StructuralOps.Register(table);
+        ActivationOps.Register(table);
+        VariadicOps.Register(table);
+        LogicalOps.Register(table);
+        ReductionOps.Register(table);
+        IndexingOps.Register(table);
+        TypeOps.Register(table);
+        NormalizationOps.Register(table);
         return table;
     }
 }

@@ -12,7 +12,7 @@ public sealed class GraphPreparationException : Exception
         OpType = op;
     }
 
-    /// <summary>"unsupported-op", "unsupported-type", "shape", "attribute", "structure", "opset".</summary>
+    /// <summary>"unsupported-op", "unsupported-type", "shape", "attribute", "structure", "opset", "training".</summary>
     public string Code { get; }
     public string NodeName { get; }
     public string OpType { get; }

@@ -27,17 +27,75 @@ public static class GraphPreparer
         var ordered = SortNodes(graph, prepared.Constants);
         FoldConstants(ordered, prepared, isCancelled);
         InferShapes(prepared);
+        // Shape/Size of a value whose shape does not depend on the batch is a constant: fold it and everything
+        // downstream (decomposed LayerNormalization and friends compute their shape arithmetic this way).
+        while (FoldStaticShapeQueries(prepared))
+        {
+            var remaining = prepared.Nodes.ToList();
+            prepared.Nodes.Clear();
+            prepared.Shapes.Clear();
+            prepared.IntegerValues.Clear();
+            prepared.Warnings.Clear();
+            prepared.FixedBatch = null;
+            FoldConstants(remaining, prepared, isCancelled);
+            InferShapes(prepared);
+        }
+        CheckRuntimeIntegerUses(prepared);
         return prepared;
+    }
+
+    /// <summary>Inputs through which a batch-dependent shape may reach a view (the value only renames storage).</summary>
+    private static readonly HashSet<string> ShapeOnlyPositions = new(StringComparer.Ordinal) { "Reshape:1", "Squeeze:1", "Unsqueeze:1" };
+
+    /// <summary>
+    /// Integer values computed at run time are shape arithmetic on the batch size. Generated code may only use them
+    /// to rename storage (Reshape and friends); any other consumer, and a graph output that folded to a constant,
+    /// is reported here instead of failing later in code generation.
+    /// </summary>
+    private static void CheckRuntimeIntegerUses(PreparedGraph prepared)
+    {
+        foreach (var node in prepared.Nodes)
+        {
+            if (node.Outputs.All(o => o.Length == 0 || prepared.IntegerValues.Contains(o))) continue;
+            for (int i = 0; i < node.Inputs.Count; i++)
+                if (prepared.IntegerValues.Contains(node.Inputs[i]) && !ShapeOnlyPositions.Contains(node.OpType + ":" + i.ToString(System.Globalization.CultureInfo.InvariantCulture)))
+                    throw new GraphPreparationException("shape",
+                        $"node '{node.DisplayName}' ({node.OpType}) uses '{node.Inputs[i]}', an integer value that depends on the batch size at run time; Mz needs it at build time (give the input a fixed shape)",
+                        node.DisplayName, node.OpType);
+        }
+        foreach (var output in prepared.Outputs)
+            if (!prepared.Shapes.ContainsKey(output.Name))
+                throw new GraphPreparationException("structure", $"graph output '{output.Name}' does not depend on any input (it folds to a constant); Mz compiles outputs computed from the inputs", output.Name);
+    }
+
+    private static bool FoldStaticShapeQueries(PreparedGraph prepared)
+    {
+        bool folded = false;
+        foreach (var node in prepared.Nodes.ToList())
+        {
+            if (node.OpType is not ("Shape" or "Size") || node.Inputs.Count == 0 || node.Outputs.Count == 0 || node.Outputs[0].Length == 0) continue;
+            if (!prepared.Shapes.TryGetValue(node.Inputs[0], out var shape) || shape.Any(d => d.PerBatch)) continue;
+            var probe = DTensor.Zeros(shape.Select(d => d.Factor).ToArray());
+            DTensor result;
+            try { result = OpRegistry.Evaluate(new OpContext(node, new DTensor?[] { probe }, prepared.Opset))[0]; }
+            catch (InterpreterException e) { throw new GraphPreparationException(e.Kind, e.Message, node.DisplayName, node.OpType); }
+            prepared.Constants[node.Outputs[0]] = TensorData.FromDoubles(node.Outputs[0], result.Shape, result.Data, ElementType.Int64);
+            prepared.Nodes.Remove(node);
+            folded = true;
+        }
+        return folded;
     }
 
     private static void CheckOpsets(Graph graph, PreparedGraph prepared)
     {
         long opset = graph.OpsetOf("");
         if (opset > MaxSupportedOpset)
-            throw new GraphPreparationException("opset", $"the model imports ai.onnx opset {opset}; Mz supports opsets 1 to {MaxSupportedOpset}", op: "opset_import");
+            throw new GraphPreparationException("opset",
+                $"the model imports the default domain (ai.onnx) at opset {opset} for {string.Join(", ", graph.Nodes.Where(n => OpRegistry.IsDefaultDomain(n.Domain)).Select(n => n.OpType).Distinct().Take(8))}; Mz supports opsets 1 to {MaxSupportedOpset} and never falls back to an older definition",
+                op: "opset_import");
         prepared.Opset = opset == 0 ? MaxSupportedOpset : opset;
         foreach (var node in graph.Nodes)
-            if (node.Domain.Length > 0)
+            if (!OpRegistry.IsDefaultDomain(node.Domain))
                 throw new GraphPreparationException("unsupported-op", $"node '{node.DisplayName}' uses op '{node.OpType}' from domain '{node.Domain}'; only the default ONNX domain is supported", node.DisplayName, node.OpType);
     }
 
@@ -47,7 +105,9 @@ public static class GraphPreparer
         {
             if (prepared.Constants.ContainsKey(input.Name)) continue;
             if (input.NonTensorKind != null)
-                throw new GraphPreparationException("unsupported-type", $"graph input '{input.Name}' is a {input.NonTensorKind}; only dense float tensors are supported", input.Name);
+                throw new GraphPreparationException("unsupported-type", $"graph input '{input.Name}' is a non-tensor value ({input.NonTensorKind}); only dense float tensors are supported", input.Name);
+            if (!ElementTypes.IsFloat(input.Type) && IsShapeOperand(graph, input.Name))
+                throw new GraphPreparationException("unsupported-type", $"graph input '{input.Name}' ({ElementTypes.Describe(input.Type)}) carries a shape, axes or indices; Mz needs it at build time: store it as an initializer or a Constant node", input.Name);
             if (!ElementTypes.IsFloat(input.Type))
                 throw new GraphPreparationException("unsupported-type", $"graph input '{input.Name}' has element type {ElementTypes.Describe(input.Type)}; integer and bool tensors are not supported (only float32, float64 and float16 data)", input.Name);
             if (input.Shape == null)
@@ -59,13 +119,35 @@ public static class GraphPreparer
         foreach (var output in graph.Outputs)
         {
             if (output.NonTensorKind != null)
-                throw new GraphPreparationException("unsupported-type", $"graph output '{output.Name}' is a {output.NonTensorKind}; only dense float tensors are supported", output.Name);
+                throw new GraphPreparationException("unsupported-type", $"graph output '{output.Name}' is a non-tensor value ({output.NonTensorKind}); only dense float tensors are supported", output.Name);
             prepared.Outputs.Add(output);
         }
         if (prepared.Outputs.Count == 0)
             throw new GraphPreparationException("structure", "the graph has no outputs");
         var types = prepared.Inputs.Select(i => i.Type).Distinct().ToList();
         prepared.ComputeType = types.Contains(ElementType.Float64) ? ElementType.Float64 : ElementType.Float32;
+    }
+
+    /// <summary>(op, input index) pairs that read a shape, axes or index list rather than data.</summary>
+    private static readonly HashSet<string> ShapeOperands = new(StringComparer.Ordinal)
+    {
+        "Reshape:1", "Expand:1", "Tile:1", "Squeeze:1", "Unsqueeze:1", "Slice:1", "Slice:2", "Slice:3", "Slice:4", "Split:1",
+        "ConstantOfShape:0", "Gather:1", "ReduceSum:1", "ReduceMean:1", "ReduceMax:1", "ReduceMin:1", "ReduceProd:1",
+        "ReduceSumSquare:1", "ReduceL1:1", "ReduceL2:1", "ReduceLogSum:1", "ReduceLogSumExp:1",
+    };
+
+    /// <summary>True when every consumer of <paramref name="value"/> reads it as a shape, axes or index list (never as data).</summary>
+    public static bool IsShapeOperand(Graph graph, string value)
+    {
+        bool used = false;
+        foreach (var node in graph.Nodes)
+            for (int i = 0; i < node.Inputs.Count; i++)
+            {
+                if (node.Inputs[i] != value) continue;
+                if (!ShapeOperands.Contains(node.OpType + ":" + i.ToString(System.Globalization.CultureInfo.InvariantCulture))) return false;
+                used = true;
+            }
+        return used;
     }
 
     /// <summary>Stable topological sort (first appearance breaks ties); rejects cycles and dangling inputs.</summary>
@@ -207,6 +289,13 @@ public static class GraphPreparer
             prepared.Shapes[pair.Key] = dims;
             if (pair.Value.IsInteger) prepared.IntegerValues.Add(pair.Key);
         }
+        // Generated code walks the batch in chunks of whole rows: that is only the memory layout when the batch is
+        // the leading axis. A Gemm with the weight first (W·xᵀ) puts it last; pin the batch in the model instead.
+        foreach (var output in prepared.Outputs)
+            if (prepared.Shapes.TryGetValue(output.Name, out var dims) && dims.Skip(1).Any(d => d.PerBatch))
+                throw new GraphPreparationException("shape",
+                    $"graph output '{output.Name}' has shape [{string.Join(", ", dims.Select(d => d.ToString()))}]: the batch is not its leading axis, so rows cannot be processed independently; give the inputs a fixed batch size",
+                    output.Name);
         foreach (var output in prepared.Outputs)
             if (prepared.IntegerValues.Contains(output.Name))
                 throw new GraphPreparationException("unsupported-type", $"graph output '{output.Name}' holds integers; only float outputs are supported", output.Name);

@@ -25,6 +25,7 @@ public static class MzDiagnostics
     public const string UnsupportedTypeId = "MZ0203";
     public const string FixedBatchId = "MZ0204";
     public const string DeclaredLayerMismatchId = "MZ0205";
+    public const string TrainingModeId = "MZ0206";
     public const string InterpreterFallbackId = "MZ0301";
     public const string AnalysisSummaryId = "MZ0401";
     public const string AnalysisWarningId = "MZ0402";
@@ -104,9 +105,9 @@ public static class MzDiagnostics
 
     public static readonly DiagnosticDescriptor UnsupportedOp = Rule(UnsupportedOpId,
         "Unsupported operator",
-        "The model '{0}' cannot be compiled: node '{1}' uses op '{2}'. {3}",
+        "The model '{0}' cannot be compiled: {3}",
         "Mz.Network", DiagnosticSeverity.Error,
-        "Mz compiles the default-domain ONNX operators an MLP or residual MLP uses; the message lists them.");
+        "Mz compiles the default-domain ONNX operators an MLP or residual MLP uses; the message names the node ({1}) and op ({2}) and lists the supported ops.");
 
     public static readonly DiagnosticDescriptor InvalidGraph = Rule(InvalidGraphId,
         "Invalid graph",
@@ -131,6 +132,11 @@ public static class MzDiagnostics
         "The network '{0}' does not match its weights file: {1}",
         "Mz.Network", DiagnosticSeverity.Error,
         "A layer attribute names a tensor that is missing or whose shape disagrees with the layer's inputs and units.");
+    public static readonly DiagnosticDescriptor TrainingMode = Rule(TrainingModeId,
+        "Training-mode operator",
+        "The model '{0}' cannot be compiled: {1}",
+        "Mz.Network", DiagnosticSeverity.Error,
+        "Mz compiles inference graphs: BatchNormalization with training_mode=1 (or is_test=0, or its running-statistics outputs) and Dropout in training mode are rejected; export the model in evaluation mode.");
 
     public static readonly DiagnosticDescriptor InterpreterFallback = Rule(InterpreterFallbackId,
         "Node runs through the runtime interpreter",
@@ -180,6 +186,7 @@ public static class MzDiagnostics
         UnsupportedTypeId => UnsupportedType,
         FixedBatchId => FixedBatch,
         DeclaredLayerMismatchId => DeclaredLayerMismatch,
+        TrainingModeId => TrainingMode,
         InterpreterFallbackId => InterpreterFallback,
         AnalysisSummaryId => AnalysisSummary,
         AnalysisWarningId => AnalysisWarning,

@@ -81,6 +81,7 @@ public static class NetworkPlanner
                 "unsupported-op" => DiagnosticInfo.Create(MzDiagnostics.UnsupportedOp, location, file.SourcePath, e.NodeName, e.OpType, e.Message),
                 "unsupported-type" => DiagnosticInfo.Create(MzDiagnostics.UnsupportedType, location, file.SourcePath, e.Message),
                 "opset" => DiagnosticInfo.Create(MzDiagnostics.OpsetUnsupported, location, file.SourcePath, e.Message),
+                "training" => DiagnosticInfo.Create(MzDiagnostics.TrainingMode, location, file.SourcePath, e.Message),
                 _ => DiagnosticInfo.Create(MzDiagnostics.InvalidGraph, location, file.SourcePath, e.Message),
             });
             return new NetworkResult(null, diagnostics.ToEquatableArray());
@@ -91,8 +92,8 @@ public static class NetworkPlanner
 
         var names = new Identifiers(new[] { "InputSize", "OutputSize", "Predict", "PredictBatch", "rows", "scratch" });
         bool single = prepared.Inputs.Count == 1 && prepared.Outputs.Count == 1;
-        var inputs = prepared.Inputs.Select(i => new PlanPort(i.Name, single ? names.Create("input", true) : names.Create(i.Name, true), prepared.SizePerRow(i.Name), ShapeText(prepared, i.Name))).ToList();
-        var outputs = prepared.Outputs.Select(o => new PlanPort(o.Name, single ? names.Create("output", true) : names.Create(o.Name, true), prepared.SizePerRow(o.Name), ShapeText(prepared, o.Name))).ToList();
+        var inputs = prepared.Inputs.Select(i => new PlanPort(i.Name, single ? names.Create("input", true) : PortIdentifier(names, i.Name, "input"), prepared.SizePerRow(i.Name), ShapeText(prepared, i.Name))).ToList();
+        var outputs = prepared.Outputs.Select(o => new PlanPort(o.Name, single ? names.Create("output", true) : PortIdentifier(names, o.Name, "output"), prepared.SizePerRow(o.Name), ShapeText(prepared, o.Name))).ToList();
 
         var lowering = new StepLowering(prepared);
         lowering.Lower(inputs, outputs);
@@ -142,6 +143,21 @@ public static class NetworkPlanner
         array.DType.EndsWith("f8", StringComparison.Ordinal)
             ? new TensorData(array.Name, ElementType.Float64, array.Shape, float64: array.Data)
             : new TensorData(array.Name, ElementType.Float32, array.Shape, float32: array.Data.Select(v => (float)v).ToArray());
+
+    /// <summary>
+    /// Port identifiers must survive the emitter's derived names: PredictBatch appends "s" (a port "a" would become
+    /// the keyword "as") and the size constant capitalises the first letter after '@'/'_' (a port "0" has none).
+    /// </summary>
+    private static string PortIdentifier(Identifiers names, string onnxName, string role)
+    {
+        var sanitized = new Identifiers().Create(onnxName, true).TrimStart('@', '_');
+        if (sanitized.Length == 0 || !char.IsLetter(sanitized[0])) onnxName = role + "_" + onnxName;
+        var identifier = names.Create(onnxName, true);
+        string plural = identifier.TrimStart('@') + "s";
+        bool keyword = Microsoft.CodeAnalysis.CSharp.SyntaxFacts.GetKeywordKind(plural) != Microsoft.CodeAnalysis.CSharp.SyntaxKind.None
+            || Microsoft.CodeAnalysis.CSharp.SyntaxFacts.GetContextualKeywordKind(plural) != Microsoft.CodeAnalysis.CSharp.SyntaxKind.None;
+        return keyword ? names.Create(onnxName + "_", true) : identifier;
+    }
 
     private static string ShapeText(PreparedGraph graph, string value) =>
         "[" + string.Join(", ", graph.Shapes[value].Select(d => d.ToString())) + "]";

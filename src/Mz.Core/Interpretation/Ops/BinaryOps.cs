@@ -3,7 +3,7 @@ using System.Collections.Generic;
 
 namespace Mz.Core.Interpretation;
 
-/// <summary>Broadcasting arithmetic.</summary>
+/// <summary>Broadcasting arithmetic, including the opset ≤ 6 broadcast/axis form.</summary>
 internal static class BinaryOps
 {
     public static void Register(Dictionary<string, OpEvaluator> table)
@@ -12,6 +12,7 @@ internal static class BinaryOps
         table["Sub"] = c => Arithmetic(c, (a, b) => a - b);
         table["Mul"] = c => Arithmetic(c, (a, b) => a * b);
         table["Div"] = c => Arithmetic(c, (a, b) => a / b, integerDivision: true);
+        table["Pow"] = c => Arithmetic(c, Math.Pow);
     }
 
     private static DTensor[] Arithmetic(OpContext context, Func<double, double, double> op, bool integerDivision = false)

@@ -37,8 +37,12 @@ internal static class MatrixOps
         if (context.Optional(2) is { } c)
         {
             var shape = new long[] { m, n };
-            if (!BroadcastsTo(c.Shape, shape) && !(context.Opset <= 6 && context.Node.GetInt("broadcast", 0) == 0 && c.Shape.SequenceEqual(shape)))
-                throw context.Error($"bias C of shape [{string.Join(", ", c.Shape)}] does not broadcast to the output [{m}, {n}] (allowed: [], [1], [{n}], [1, {n}], [{m}, 1], [{m}, {n}])");
+            // Gemm-1/6 broadcast only with broadcast=1; from Gemm-7 C always broadcasts unidirectionally.
+            bool exactOnly = context.Opset <= 6 && context.Node.GetInt("broadcast", 0) == 0;
+            if (exactOnly && !c.Shape.SequenceEqual(shape))
+                throw context.Error($"bias C of shape [{string.Join(", ", c.Shape)}] must be exactly the output shape [{m}, {n}] because broadcast=0 (opset {context.Opset})");
+            if (!BroadcastsTo(c.Shape, shape))
+                throw context.Error($"bias C of shape [{string.Join(", ", c.Shape)}] does not broadcast to the output [{m}, {n}] (allowed: [], [1], [{n}], [1, {n}], [{m}, 1], [{m}, {n}]; a rank-1 C aligns with the last axis)");
             var map = Broadcast.IndexMap(c.Shape, shape);
             for (int i = 0; i < y.Length; i++) y[i] += beta * c.Data[map[i]];
         }

@@ -10,15 +10,15 @@ internal static class SoftmaxOps
     {
         table["Softmax"] = c => Normalize(c, log: false);
         table["LogSoftmax"] = c => Normalize(c, log: true);
+        table["Hardmax"] = Hardmax;
     }
 
-    private static DTensor[] Normalize(OpContext context, bool log)
+    /// <summary>(outer, length, inner) of the normalised groups: opset ≤ 12 coerces to 2-D at the axis (default 1), 13+ uses one axis (default −1).</summary>
+    private static (long Outer, long Length, long Inner) Groups(OpContext context, DTensor x)
     {
-        var x = context.Input(0);
         int rank = x.Rank;
         bool legacy = context.Opset <= 12;
         int axis = Broadcast.NormalizeAxis(context.Node.GetInt("axis", legacy ? 1 : -1), rank, context.Where);
-        // Groups are (outer, length, inner) strided blocks; the legacy form normalises everything from axis on.
         long outer = 1, length = 1, inner = 1;
         for (int i = 0; i < rank; i++)
         {
@@ -26,7 +26,30 @@ internal static class SoftmaxOps
             else if (i == axis || legacy) length *= x.Shape[i];
             else inner *= x.Shape[i];
         }
-        if (rank == 0) length = 1;
+        return (outer, length, inner);
+    }
+
+    /// <summary>1 at the first maximum of each group, 0 elsewhere; same versioning as Softmax.</summary>
+    private static DTensor[] Hardmax(OpContext context)
+    {
+        var x = context.Input(0);
+        var (outer, length, inner) = Groups(context, x);
+        var y = new double[x.Data.Length];
+        for (long o = 0; o < outer; o++)
+            for (long s = 0; s < inner; s++)
+            {
+                long start = o * length * inner + s, best = -1;
+                for (long i = 0; i < length; i++)
+                    if (best < 0 || x.Data[start + i * inner] > x.Data[start + best * inner]) best = i;
+                if (best >= 0) y[start + best * inner] = 1;
+            }
+        return new[] { new DTensor(x.Shape, y) };
+    }
+
+    private static DTensor[] Normalize(OpContext context, bool log)
+    {
+        var x = context.Input(0);
+        var (outer, length, inner) = Groups(context, x);
         var y = new double[x.Data.Length];
         for (long o = 0; o < outer; o++)
             for (long s = 0; s < inner; s++)
