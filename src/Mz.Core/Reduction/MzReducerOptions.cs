@@ -22,8 +22,8 @@ public sealed class MzReducerOptions
 
     public IReadOnlyList<int> Ranks { get; set; } = new[] { 8, 12, 16, 24, 32, 48, 64 };
     public IReadOnlyList<int> MemoryLengths { get; set; } = new[] { 0, 1, 2 };
-    public IReadOnlyList<int> MergeLengths { get; set; } = new[] { 1, 2, 4, 8 };
+    public IReadOnlyList<int> MergeLengths { get; set; } = new[] { 1, 2, 4, 8, 16 };
 
     /// <summary>Hidden units per stage; 0 means all of them (no hyper-reduction).</summary>
-    public IReadOnlyList<int> HiddenUnits { get; set; } = new[] { 16, 24, 32, 48, 64, 96, 128, 0 };
+    public IReadOnlyList<int> HiddenUnits { get; set; } = new[] { 16, 24, 32, 48, 64, 96, 128, 192, 256, 0 };
 }

@@ -46,8 +46,7 @@ public static class MzReductionSearch
                         i--;
                         continue;
                     }
-                    var network = MzReducer.Build(calibration, configuration, options, variant);
-                    var candidate = ReductionCandidate.Evaluate(calibration, network, gate);
+                    var candidate = Evaluate(calibration, configuration, options, gate, variant);
                     evaluated.Add(candidate);
                     if (best == null || candidate.ValidationError < best.ValidationError) best = candidate;
                     if (candidate.MeetsTolerance)
@@ -60,6 +59,18 @@ public static class MzReductionSearch
             }
         }
         return new ReductionResult(variant, tolerance, chosen, best, evaluated, calibration.FullMacCount);
+    }
+
+    /// <summary>Builds and validates one configuration, reusing an earlier evaluation of the same settings on this calibration.</summary>
+    private static ReductionCandidate Evaluate(ReductionCalibration calibration, ReductionConfiguration configuration, MzReducerOptions options, double gate, string variant)
+    {
+        string key = string.Format(System.Globalization.CultureInfo.InvariantCulture, "{0}|{1}|{2}|{3}|{4:R}|{5}",
+            configuration, options.Basis, options.IdentityBases, options.OutputMap, options.RelativeRidge, calibration.Split.FitRows.Length);
+        if (calibration.EvaluatedModels.TryGetValue(key, out var known)) return known.WithVariant(variant, gate);
+        var network = MzReducer.Build(calibration, configuration, options);
+        var candidate = ReductionCandidate.Evaluate(calibration, network, gate, variant: variant);
+        calibration.EvaluatedModels[key] = candidate;
+        return candidate;
     }
 
     private static int HiddenWidth(LayerView view, int first, int end)

@@ -16,21 +16,25 @@ public static class NeuronSelection
     /// <returns>Selected unit indices in ascending order.</returns>
     public static int[] PivotedColumns(Matrix<double> activations, int count)
     {
-        int rows = activations.RowCount, cols = activations.ColumnCount;
+        int cols = activations.ColumnCount;
         count = Math.Min(count, cols);
         if (count >= cols) return Enumerable.Range(0, cols).ToArray();
+        // Evenly spaced rows keep the cost of the greedy sweep bounded; the pivots depend on the span of the columns,
+        // which a few hundred samples already pin down.
+        int rows = Math.Min(activations.RowCount, MaxRows);
+        int stride = activations.RowCount;
         var columns = new double[cols][];
         var norms = new double[cols];
         for (int j = 0; j < cols; j++)
         {
             var column = new double[rows];
             double mean = 0;
-            for (int i = 0; i < rows; i++) mean += activations[i, j];
+            for (int i = 0; i < rows; i++) mean += activations[Row(i, rows, stride), j];
             mean /= Math.Max(rows, 1);
             double norm = 0;
             for (int i = 0; i < rows; i++)
             {
-                column[i] = activations[i, j] - mean;
+                column[i] = activations[Row(i, rows, stride), j] - mean;
                 norm += column[i] * column[i];
             }
             columns[j] = column;
@@ -62,6 +66,11 @@ public static class NeuronSelection
         Array.Sort(selected);
         return selected;
     }
+
+    /// <summary>Snapshots used per selection at most.</summary>
+    public const int MaxRows = 384;
+
+    private static int Row(int i, int used, int total) => (int)((long)i * total / used);
 
     private static double SumOfSquares(double[] v)
     {

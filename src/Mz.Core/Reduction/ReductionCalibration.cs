@@ -15,6 +15,9 @@ public sealed class ReductionCalibration
     private readonly Dictionary<(int State, int Rank, BasisKind Kind), LayerBasis> _bases = new();
     private IReadOnlyList<Matrix<double>>? _adjointGramians;
 
+    /// <summary>MZ models already built and validated on this calibration, keyed by configuration and fit settings.</summary>
+    internal Dictionary<string, ReductionCandidate> EvaluatedModels { get; } = new(StringComparer.Ordinal);
+
     public ReductionCalibration(LayerView view, Matrix<double> inputs, double validationFraction = 0.2, ulong seed = 1, int maxAdjointRows = 400)
     {
         if (inputs.ColumnCount != view.InputWidth) throw new ArgumentException($"calibration rows have {inputs.ColumnCount} columns, the network takes {view.InputWidth}");
@@ -83,8 +86,13 @@ public sealed class ReductionCalibration
             {
                 continue;
             }
-            if (best == null || candidate.Rank > best.Rank) best = candidate;
-            if (candidate.Rank >= rank) break;
+            // A balanced basis capped below r by the adjoint rank (e.g. at the last state, by the number of logits) is
+            // kept: the directions it drops are invisible at the output, and PCA would only add output-blind ones.
+            if (candidate.Rank > 0)
+            {
+                best = candidate;
+                break;
+            }
         }
         best ??= new LayerBasis(BasisKind.Pca, Vector<double>.Build.Dense(View.StateWidth(state)), Matrix<double>.Build.Dense(View.StateWidth(state), 0), Matrix<double>.Build.Dense(View.StateWidth(state), 0));
         _bases[(state, rank, preferred)] = best;

@@ -46,13 +46,17 @@ public sealed class ReductionCandidate
         "{0,-14} r={1,3} K={2} depth={3,2} J={4,4} MACs={5,7} ({6,5:F1}x) val={7:F4} top1={8:F4}{9}",
         Variant, Rank, MemoryLength, Depth, HiddenUnits, MacCount, MacRatio, ValidationError, TopOneAgreement, MeetsTolerance ? "" : " (over tolerance)");
 
-    internal static ReductionCandidate Evaluate(ReductionCalibration calibration, ReducedNetwork network, double gate, int hiddenUnitsOverride = -1)
+    /// <summary>The same evaluation reported under another variant label (a shared point of two searches).</summary>
+    public ReductionCandidate WithVariant(string variant, double gate) =>
+        new ReductionCandidate(variant, Rank, MemoryLength, Depth, HiddenUnits, MacCount, FullMacCount, ValidationError, TopOneAgreement, ValidationError <= gate, Network);
+
+    internal static ReductionCandidate Evaluate(ReductionCalibration calibration, ReducedNetwork network, double gate, int hiddenUnitsOverride = -1, string? variant = null)
     {
         var logits = network.EvaluateRows(calibration.ValidationInputs);
         double error = OutputErrors.RelativeL2(logits, calibration.ValidationLogits);
         double agreement = OutputErrors.TopOneAgreement(logits, calibration.ValidationLogits);
         bool meets = error <= gate;
-        return new ReductionCandidate(network.Variant, network.MaxRank, network.MemoryLength, network.Depth,
+        return new ReductionCandidate(variant ?? network.Variant, network.MaxRank, network.MemoryLength, network.Depth,
             hiddenUnitsOverride >= 0 ? hiddenUnitsOverride : network.MaxHiddenUnits, network.MacCount, calibration.FullMacCount, error, agreement, meets, network);
     }
 }
