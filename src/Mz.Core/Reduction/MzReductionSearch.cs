@@ -58,7 +58,27 @@ public static class MzReductionSearch
                 }
             }
         }
-        return new ReductionResult(variant, tolerance, chosen, best, evaluated, calibration.FullMacCount);
+        return new ReductionResult(variant, tolerance, chosen, best, evaluated, calibration.FullMacCount, SampleSizeWarnings(calibration, chosen));
+    }
+
+    /// <summary>
+    /// MZ.md §5.8 sample-size guard: each fitted stage needs S_fit ≥ 10·(regressors per output) rows, counting the J
+    /// activations, the (K+1) lagged states and the offset; below that the ridge, not the data, sets the fit.
+    /// </summary>
+    private static IReadOnlyList<string> SampleSizeWarnings(ReductionCalibration calibration, ReductionCandidate? chosen)
+    {
+        var warnings = new List<string>();
+        if (chosen?.Network == null) return warnings;
+        int rows = calibration.Split.FitRows.Length;
+        foreach (var stage in chosen.Network.Stages)
+        {
+            int regressors = stage.HiddenUnits + (stage.Linear != null ? stage.InputRank : 0) + stage.MemoryKernels.Sum(k => k.ColumnCount) + 1;
+            if (rows < 10 * regressors)
+                warnings.Add(string.Format(System.Globalization.CultureInfo.InvariantCulture,
+                    "stage at layer {0}: {1} fit rows for {2} regressors per output, below the rule of thumb of {3}; the fit may be sample-limited, so trust the held-out error only",
+                    stage.FirstLayer, rows, regressors, 10 * regressors));
+        }
+        return warnings;
     }
 
     /// <summary>Builds and validates one configuration, reusing an earlier evaluation of the same settings on this calibration.</summary>

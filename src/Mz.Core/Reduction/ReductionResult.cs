@@ -10,8 +10,10 @@ namespace Mz.Core.Reduction;
 /// </summary>
 public sealed class ReductionResult
 {
-    public ReductionResult(string variant, double tolerance, ReductionCandidate? chosen, ReductionCandidate? best, IReadOnlyList<ReductionCandidate> evaluated, long fullMacCount)
+    public ReductionResult(string variant, double tolerance, ReductionCandidate? chosen, ReductionCandidate? best, IReadOnlyList<ReductionCandidate> evaluated, long fullMacCount,
+        IReadOnlyList<string>? warnings = null)
     {
+        Warnings = warnings ?? new string[0];
         Variant = variant;
         Tolerance = tolerance;
         Chosen = chosen;
@@ -31,6 +33,9 @@ public sealed class ReductionResult
 
     public IReadOnlyList<ReductionCandidate> Evaluated { get; }
     public long FullMacCount { get; }
+
+    /// <summary>Non-fatal findings about the chosen model, e.g. the sample-size guard of MZ.md §5.8.</summary>
+    public IReadOnlyList<string> Warnings { get; }
     public bool MeetsTolerance => Chosen != null;
     public ReducedNetwork? Network => Chosen?.Network;
     public double BestValidationError => Best?.ValidationError ?? double.PositiveInfinity;

@@ -62,6 +62,7 @@ public sealed class DigitsReductionTests
         }
 
         // Measured (docs/mz-reduction.md): 15.8x at validation 0.0196, test 0.0192, accuracy 0.969, agreement 0.997; peers ≤ 2.5x.
+        foreach (var warning in study.Mz.Warnings) _output.WriteLine("warning: " + warning);
         Assert.True(chosen.ValidationError <= 0.02);
         Assert.True(chosen.MacRatio >= 12, $"MACs ratio {chosen.MacRatio:F1}");
         Assert.True(chosen.MacRatio >= 4 * study.BestPeerRatio, $"{chosen.MacRatio:F1}x against best peer {study.BestPeerRatio:F1}x");
