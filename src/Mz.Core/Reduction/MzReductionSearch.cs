@@ -1,0 +1,116 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using Mz.Core.Analysis;
+
+namespace Mz.Core.Reduction;
+
+/// <summary>
+/// The gated search over (r, K, merge length, J) of MZ.md §5.8 with the §5.11 refinements. For each merge length and
+/// memory length it walks the (r, J) staircase: start at the largest r and the smallest J, raise J while the validation
+/// error is over the gate, lower r once it passes — so it evaluates at most |r grid| + |J grid| models per pair, relying
+/// on the error falling as r or J grows. Points that cannot beat the cheapest passing model are skipped unevaluated.
+/// </summary>
+public static class MzReductionSearch
+{
+    public static ReductionResult Run(ReductionCalibration calibration, double tolerance, MzReducerOptions? options = null, string variant = "mz")
+    {
+        options ??= new MzReducerOptions();
+        if (!(tolerance > 0)) throw new ArgumentOutOfRangeException(nameof(tolerance));
+        double gate = tolerance / Math.Max(1.0, options.ValidationMargin);
+        var view = calibration.View;
+        bool residual = view.Layers.All(l => l.Kind == LayerMapKind.Residual);
+        var evaluated = new List<ReductionCandidate>();
+        ReductionCandidate? chosen = null, best = null;
+        var seenBoundaries = new HashSet<string>();
+        var ranks = options.Ranks.Distinct().OrderBy(r => r).ToArray();
+
+        foreach (int requestedMerge in options.MergeLengths.Distinct().OrderByDescending(m => m))
+        {
+            int merge = residual ? Math.Max(1, requestedMerge) : 1;
+            var boundaries = MzReducer.Boundaries(view, merge);
+            if (!seenBoundaries.Add(string.Join(",", boundaries))) continue;
+            int widestRun = Enumerable.Range(0, boundaries.Length - 1).Max(t => HiddenWidth(view, boundaries[t], boundaries[t + 1]));
+            var hiddenGrid = options.HiddenUnits.Select(j => j <= 0 || j >= widestRun ? 0 : j).Distinct()
+                .OrderBy(j => j == 0 ? int.MaxValue : j).ToArray();
+            if (options.OutputMap == OutputMapKind.Galerkin) hiddenGrid = new[] { 0 };
+
+            foreach (int memory in options.MemoryLengths.Distinct().OrderBy(k => k))
+            {
+                int i = ranks.Length - 1, j = 0;
+                while (i >= 0 && j < hiddenGrid.Length)
+                {
+                    var configuration = new ReductionConfiguration(ranks[i], memory, merge, hiddenGrid[j]);
+                    if (chosen != null && PredictedMacs(view, boundaries, configuration) >= chosen.MacCount)
+                    {
+                        i--;
+                        continue;
+                    }
+                    var candidate = Evaluate(calibration, configuration, options, gate, variant);
+                    evaluated.Add(candidate);
+                    if (best == null || candidate.ValidationError < best.ValidationError) best = candidate;
+                    if (candidate.MeetsTolerance)
+                    {
+                        if (chosen == null || candidate.MacCount < chosen.MacCount) chosen = candidate;
+                        i--;
+                    }
+                    else j++;
+                }
+            }
+        }
+        return new ReductionResult(variant, tolerance, chosen, best, evaluated, calibration.FullMacCount, SampleSizeWarnings(calibration, chosen));
+    }
+
+    /// <summary>
+    /// MZ.md §5.8 sample-size guard: each fitted stage needs S_fit ≥ 10·(regressors per output) rows, counting the J
+    /// activations, the (K+1) lagged states and the offset; below that the ridge, not the data, sets the fit.
+    /// </summary>
+    private static IReadOnlyList<string> SampleSizeWarnings(ReductionCalibration calibration, ReductionCandidate? chosen)
+    {
+        var warnings = new List<string>();
+        if (chosen?.Network == null) return warnings;
+        int rows = calibration.Split.FitRows.Length;
+        foreach (var stage in chosen.Network.Stages)
+        {
+            int regressors = stage.HiddenUnits + (stage.Linear != null ? stage.InputRank : 0) + stage.MemoryKernels.Sum(k => k.ColumnCount) + 1;
+            if (rows < 10 * regressors)
+                warnings.Add(string.Format(System.Globalization.CultureInfo.InvariantCulture,
+                    "stage at layer {0}: {1} fit rows for {2} regressors per output, below the rule of thumb of {3}; the fit may be sample-limited, so trust the held-out error only",
+                    stage.FirstLayer, rows, regressors, 10 * regressors));
+        }
+        return warnings;
+    }
+
+    /// <summary>Builds and validates one configuration, reusing an earlier evaluation of the same settings on this calibration.</summary>
+    private static ReductionCandidate Evaluate(ReductionCalibration calibration, ReductionConfiguration configuration, MzReducerOptions options, double gate, string variant)
+    {
+        string key = string.Format(System.Globalization.CultureInfo.InvariantCulture, "{0}|{1}|{2}|{3}|{4:R}|{5}",
+            configuration, options.Basis, options.IdentityBases, options.OutputMap, options.RelativeRidge, calibration.Split.FitRows.Length);
+        if (calibration.EvaluatedModels.TryGetValue(key, out var known)) return known.WithVariant(variant, gate);
+        var network = MzReducer.Build(calibration, configuration, options);
+        var candidate = ReductionCandidate.Evaluate(calibration, network, gate, variant: variant);
+        calibration.EvaluatedModels[key] = candidate;
+        return candidate;
+    }
+
+    private static int HiddenWidth(LayerView view, int first, int end)
+    {
+        int width = 0;
+        for (int n = first; n < end; n++) width += view.Layers[n].OutputWidth;
+        return width;
+    }
+
+    /// <summary>The MAC count the configuration would have at the requested rank (ranks capped lower only make it cheaper).</summary>
+    internal static long PredictedMacs(LayerView view, int[] boundaries, ReductionConfiguration configuration)
+    {
+        long r = configuration.Rank;
+        long macs = r * view.InputWidth + r * view.OutputWidth;
+        for (int t = 0; t + 1 < boundaries.Length; t++)
+        {
+            long hidden = HiddenWidth(view, boundaries[t], boundaries[t + 1]);
+            if (configuration.HiddenUnits > 0) hidden = Math.Min(hidden, configuration.HiddenUnits);
+            macs += 2 * hidden * r + (Math.Min(configuration.MemoryLength, t) + 1) * r * r;
+        }
+        return macs;
+    }
+}

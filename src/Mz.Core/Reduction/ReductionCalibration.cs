@@ -1,0 +1,101 @@
+using System;
+using System.Collections.Generic;
+using MathNet.Numerics.LinearAlgebra;
+using Mz.Core.Analysis;
+
+namespace Mz.Core.Reduction;
+
+/// <summary>
+/// Everything the reducers share for one network and one set of calibration rows (MZ.md §5.1): the layer states of the
+/// fit split, the adjoint Gramians for output-oriented bases, the held-out validation inputs with their full logits,
+/// and a cache of per-state bases so that a search builds each (state, rank) basis once.
+/// </summary>
+public sealed class ReductionCalibration
+{
+    private readonly Dictionary<(int State, int Rank, BasisKind Kind), LayerBasis> _bases = new();
+    private IReadOnlyList<Matrix<double>>? _adjointGramians;
+
+    /// <summary>MZ models already built and validated on this calibration, keyed by configuration and fit settings.</summary>
+    internal Dictionary<string, ReductionCandidate> EvaluatedModels { get; } = new(StringComparer.Ordinal);
+
+    public ReductionCalibration(LayerView view, Matrix<double> inputs, double validationFraction = 0.2, ulong seed = 1, int maxAdjointRows = 400)
+    {
+        if (inputs.ColumnCount != view.InputWidth) throw new ArgumentException($"calibration rows have {inputs.ColumnCount} columns, the network takes {view.InputWidth}");
+        View = view;
+        Split = CalibrationSplit.Create(inputs.RowCount, validationFraction, seed);
+        FitInputs = CalibrationRunner.SelectRows(inputs, Split.FitRows);
+        ValidationInputs = CalibrationRunner.SelectRows(inputs, Split.ValidationRows);
+        FitStates = view.Forward(FitInputs);
+        FitLogits = view.Logits(FitStates[view.Depth]);
+        ValidationLogits = view.Logits(view.Forward(ValidationInputs)[view.Depth]);
+        MaxAdjointRows = maxAdjointRows;
+        FullMacCount = NetworkCost.MacCount(view);
+    }
+
+    public LayerView View { get; }
+    public CalibrationSplit Split { get; }
+    public Matrix<double> FitInputs { get; }
+    public Matrix<double> ValidationInputs { get; }
+
+    /// <summary>X_0..X_L on the fit rows (samples as rows).</summary>
+    public IReadOnlyList<Matrix<double>> FitStates { get; }
+
+    public Matrix<double> FitLogits { get; }
+    public Matrix<double> ValidationLogits { get; }
+    public int MaxAdjointRows { get; }
+    public long FullMacCount { get; }
+
+    /// <summary>Adjoint Gramians E[λ_n λ_nᵀ] on (at most <see cref="MaxAdjointRows"/> evenly spaced) fit rows, computed on first use.</summary>
+    public IReadOnlyList<Matrix<double>> AdjointGramians
+    {
+        get
+        {
+            if (_adjointGramians == null)
+            {
+                var rows = new int[FitInputs.RowCount];
+                for (int i = 0; i < rows.Length; i++) rows[i] = i;
+                _adjointGramians = CalibrationRunner.Select(View, FitStates, FitLogits, rows, true, MaxAdjointRows).AdjointGramians!;
+            }
+            return _adjointGramians;
+        }
+    }
+
+    /// <summary>
+    /// The basis of state n at rank r: balanced POD by default, falling back to gradient-weighted and then PCA when the
+    /// preferred kind cannot reach the requested rank (MZ.md §5.8 item 1). The rank is capped at the numerical rank.
+    /// </summary>
+    public LayerBasis Basis(int state, int rank, BasisKind preferred = BasisKind.Balanced)
+    {
+        if (_bases.TryGetValue((state, rank, preferred), out var cached)) return cached;
+        var order = preferred switch
+        {
+            BasisKind.Balanced => new[] { BasisKind.Balanced, BasisKind.Gradient, BasisKind.Pca },
+            BasisKind.Gradient => new[] { BasisKind.Gradient, BasisKind.Pca },
+            _ => new[] { BasisKind.Pca },
+        };
+        LayerBasis? best = null;
+        foreach (var kind in order)
+        {
+            LayerBasis candidate;
+            try
+            {
+                var adjoint = kind == BasisKind.Pca ? null : AdjointGramians[state];
+                candidate = BasisBuilder.Build(FitStates[state], adjoint, new BasisOptions { Kind = kind, Rank = rank });
+            }
+            catch (ArgumentException)
+            {
+                continue;
+            }
+            // A balanced basis capped below r by the adjoint rank (e.g. at the last state, by the number of logits) is
+            // kept: the directions it drops are invisible at the output, and PCA would only add output-blind ones.
+            if (candidate.Rank > 0)
+            {
+                best = candidate;
+                break;
+            }
+        }
+        best ??= new LayerBasis(BasisKind.Pca, Vector<double>.Build.Dense(View.StateWidth(state)), Matrix<double>.Build.Dense(View.StateWidth(state), 0), Matrix<double>.Build.Dense(View.StateWidth(state), 0));
+        _bases[(state, rank, preferred)] = best;
+        return best;
+    }
+}
