@@ -7,7 +7,7 @@ public static class Program
 {
     public static int Main(string[] args)
     {
-        var root = new RootCommand("Mz: compile trained ONNX networks into C# at build time") { CheckCommand.Create(), AnalyzeCommand.Create(), PropagateCommand.Create() };
+        var root = new RootCommand("Mz: compile trained ONNX networks into C# at build time") { CheckCommand.Create(), AnalyzeCommand.Create(), ReduceCommand.Create(), PropagateCommand.Create() };
         return root.Parse(args).Invoke();
     }
 }

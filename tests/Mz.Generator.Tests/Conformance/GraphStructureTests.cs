@@ -30,7 +30,7 @@ public sealed class GraphStructureTests
             .Node("Dropout", new[] { "x", "ratio", "training" }, new[] { "y" })
             .Build();
         var (id, message) = GraphCheck.Rejection(model);
-        Assert.Equal("MZ0205", id);
+        Assert.Equal("MZ0206", id);
         Assert.Contains("training_mode", message);
     }
 
@@ -98,7 +98,7 @@ public sealed class GraphStructureTests
             .Initializer("v", new long[] { 2 }, new[] { 1f, 1 })
             .Node("BatchNormalization", new[] { "x", "s", "b", "m", "v" }, new[] { "y" }, ("training_mode", 1L))
             .Build();
-        Assert.Equal("MZ0205", GraphCheck.Rejection(model).Id);
+        Assert.Equal("MZ0206", GraphCheck.Rejection(model).Id);
     }
 
     /// <summary>A float64 graph computes in double: 1 + 1e-12 survives, which float32 would round away.</summary>

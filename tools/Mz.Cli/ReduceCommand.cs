@@ -1,0 +1,86 @@
+using System;
+using System.CommandLine;
+using System.Globalization;
+using System.IO;
+using System.Linq;
+using Mz.Cli.Analyzing;
+using Mz.Core.Analysis;
+using Mz.Core.Reduction;
+
+namespace Mz.Cli;
+
+/// <summary>
+/// `mz reduce &lt;model.onnx&gt; --calibration &lt;file.npz[:key]&gt; --tolerance &lt;eps&gt; [--max-memory K]`: the MZ reduction
+/// study — the MZ reduced model, its K = 0 ablation, interpolative-decomposition pruning and per-layer truncated
+/// SVD, each at the same tolerance on a held-out split of the calibration rows.
+/// </summary>
+public static class ReduceCommand
+{
+    public static Command Create()
+    {
+        var model = new Argument<string>("model") { Description = "The ONNX model to reduce (an MLP or residual MLP)" };
+        var calibration = new Option<string>("--calibration") { Description = "Calibration rows: an .npy, or an .npz with ':key' (default key x); 20 % are held out for validation", Required = true };
+        var tolerance = new Option<double>("--tolerance") { Description = "Relative L2 output error allowed on the validation rows", Required = true };
+        var maxMemory = new Option<int>("--max-memory") { Description = "Largest memory length K searched", DefaultValueFactory = _ => 1 };
+        var command = new Command("reduce", "Search MZ-reduced networks under a validation gate and compare them with pruning and SVD baselines") { model, calibration, tolerance, maxMemory };
+        command.SetAction(result => Run(result.GetValue(model)!, result.GetValue(calibration)!, result.GetValue(tolerance), result.GetValue(maxMemory), Console.Out, Console.Error));
+        return command;
+    }
+
+    public static int Run(string modelPath, string calibration, double tolerance, int maxMemory, TextWriter output, TextWriter error)
+    {
+        if (!(tolerance > 0) || double.IsInfinity(tolerance)) { error.WriteLine($"reduce: --tolerance must be a positive number, got {tolerance}"); return 2; }
+        if (maxMemory < 0 || maxMemory > 8) { error.WriteLine($"reduce: --max-memory must be between 0 and 8, got {maxMemory}"); return 2; }
+
+        CalibratedNetwork network;
+        try { network = CalibratedNetwork.Load(modelPath, calibration); }
+        catch (AnalysisInputException e) { error.WriteLine("reduce: " + e.Message); return 2; }
+
+        ReductionStudy study;
+        try
+        {
+            var view = LayerView.FromGraph(network.Graph);
+            var split = new ReductionCalibration(view, network.Inputs, validationFraction: 0.2, seed: 1);
+            study = ReductionStudy.Run(split, tolerance, new ReductionStudyOptions
+            {
+                // A grid sized for minutes, not hours; MZ.md §5.8 describes the full search.
+                Mz = new MzReducerOptions
+                {
+                    Ranks = new[] { 8, 10, 12, 16, 24, 32 },
+                    MemoryLengths = Enumerable.Range(0, maxMemory + 1).ToArray(),
+                    MergeLengths = new[] { 1, 4, 8, 16 },
+                    HiddenUnits = new[] { 64, 96, 128, 160, 192, 256, 0 },
+                },
+            });
+        }
+        catch (LayerViewException e) { error.WriteLine("reduce: the reduction does not cover this network: " + e.Message); return 2; }
+
+        var c = CultureInfo.InvariantCulture;
+        bool classifier = network.Graph.SizePerRow(network.Graph.Outputs[0].Name) > 1;
+        output.WriteLine(string.Format(c, "{0,-22} {1,4} {2,3} {3,6} {4,7} {5,9} {6,12} {7,10} {8}", "variant", "r", "K", "depth", "hyper", "MACs", "val_rel_err", "top1_agree", "meets"));
+        foreach (var result in study.Results)
+        {
+            var row = result.Reported;
+            if (row == null) { output.WriteLine(string.Format(c, "{0,-22} {1}", result.Variant, result.Diagnostic)); continue; }
+            output.WriteLine(string.Format(c, "{0,-22} {1,4} {2,3} {3,6} {4,7} {5,9} {6,12:F5} {7,10} {8}",
+                result.Variant, row.Rank, row.MemoryLength, row.Depth, row.HiddenUnits == 0 ? "-" : row.HiddenUnits.ToString(c), row.MacCount,
+                row.ValidationError, classifier ? row.TopOneAgreement.ToString("F4", c) : "NA", result.MeetsTolerance ? "yes" : "no"));
+        }
+        foreach (var warning in study.Mz.Warnings) output.WriteLine("warning: " + warning);
+
+        var mz = study.Mz;
+        var chosen = mz.Chosen;
+        if (chosen == null) output.WriteLine($"warning: no MZ reduction meets tolerance {tolerance.ToString(c)}; the full model is kept (best error reached {mz.BestValidationError.ToString("G4", c)})");
+        long full = mz.FullMacCount;
+        long reduced = chosen?.MacCount ?? full;
+        string name = Path.GetFileName(modelPath) == "model.onnx" ? Path.GetFileName(Path.GetDirectoryName(Path.GetFullPath(modelPath))) ?? "model" : Path.GetFileNameWithoutExtension(modelPath);
+        double k0 = study.MarkovAblation.MeetsTolerance ? study.MarkovAblation.Chosen!.MacRatio : 0;
+        output.WriteLine(string.Format(c,
+            "reduce: model={0} full_macs={1} reduced_macs={2} macs_ratio={3:F2} val_rel_err={4:G4} val_top1_agree={5} r={6} k={7} depth={8} k0_macs_ratio={9:F2} best_peer_macs_ratio={10:F2}",
+            name, full, reduced, (double)full / reduced, chosen?.ValidationError ?? 0,
+            chosen != null && classifier ? chosen.TopOneAgreement.ToString("F4", c) : "NA",
+            chosen?.Rank ?? 0, chosen?.MemoryLength ?? 0, chosen?.Depth ?? 0, k0,
+            study.Results.Skip(2).Any(r => r.MeetsTolerance) ? study.BestPeerRatio : 0));
+        return 0;
+    }
+}
