@@ -3,6 +3,9 @@ using Microsoft.CodeAnalysis;
 using Mz.Tests.Infrastructure;
 using Xunit;
 
+// One in-memory additional-file type for the CLI runner and the tests.
+using InMemoryAdditionalText = Mz.Cli.Checking.InMemoryAdditionalText;
+
 namespace Mz.Tests.Diagnostics;
 
 /// <summary>Bad declarations and bad models yield precise diagnostics (id, location, message) and never a crash.</summary>

@@ -7,6 +7,9 @@ using Mz.Tests.Infrastructure;
 using Xunit;
 using StepNames = gen::Mz.Generator.MzGenerator.StepNames;
 
+// One in-memory additional-file type for the CLI runner and the tests.
+using InMemoryAdditionalText = Mz.Cli.Checking.InMemoryAdditionalText;
+
 namespace Mz.Tests.Incremental;
 
 /// <summary>

@@ -9,6 +9,9 @@ using Microsoft.CodeAnalysis.Text;
 using MzGenerator = gen::Mz.Generator.MzGenerator;
 using SidecarWriter = gen::Mz.Generator.ModelFiles.SidecarWriter;
 
+// One in-memory additional-file type for the CLI runner and the tests.
+using InMemoryAdditionalText = Mz.Cli.Checking.InMemoryAdditionalText;
+
 namespace Mz.Tests.Infrastructure;
 
 /// <summary>
