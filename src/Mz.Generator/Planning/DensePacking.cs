@@ -1,4 +1,5 @@
 using System;
+using Mz.Core.Ir;
 
 namespace Mz.Generator.Planning;
 
@@ -9,21 +10,17 @@ namespace Mz.Generator.Planning;
 /// </summary>
 internal static class DensePacking
 {
-    /// <summary>Must equal Mz.Kernels.DenseKernel.PanelWidth (a test checks it).</summary>
-    public const int PanelWidth = 32;
+    public const int PanelWidth = PanelLayout.Width;
 
-    public static long PanelCount(long n) => (n + PanelWidth - 1) / PanelWidth;
+    public static long PaddedLength(long n) => PanelLayout.PaddedLength(checked((int)n));
 
-    public static long PaddedLength(long n) => PanelCount(n) * PanelWidth;
-
-    /// <summary>Packs W given as weight(p, j) from input p to output j.</summary>
     public static double[] Pack(long k, long n, Func<long, long, double> weight)
     {
-        var packed = new double[PanelCount(n) * PanelWidth * k];
-        for (long panel = 0; panel < PanelCount(n); panel++)
-            for (long p = 0; p < k; p++)
-                for (long c = 0; c < PanelWidth && panel * PanelWidth + c < n; c++)
-                    packed[(panel * k + p) * PanelWidth + c] = weight(p, panel * PanelWidth + c);
+        int kk = checked((int)k), nn = checked((int)n);
+        var packed = new double[PanelLayout.PackedLength(kk, nn)];
+        for (int p = 0; p < kk; p++)
+            for (int j = 0; j < nn; j++)
+                packed[PanelLayout.PackedIndex(kk, p, j)] = weight(p, j);
         return packed;
     }
 }

@@ -1,4 +1,5 @@
 using System;
+using Mz.Core.Ir;
 using System.Numerics;
 using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
@@ -25,16 +26,16 @@ namespace Mz.Kernels;
 public static class DenseKernel
 {
     /// <summary>Output columns per packed panel: two 512-bit vectors, four 256-bit or eight 128-bit ones.</summary>
-    public const int PanelWidth = 32;
+    public const int PanelWidth = PanelLayout.Width;
 
     /// <summary>Panels needed for <paramref name="n"/> outputs.</summary>
-    public static int PanelCount(int n) => (n + PanelWidth - 1) / PanelWidth;
+    public static int PanelCount(int n) => PanelLayout.PanelCount(n);
 
     /// <summary>Length of a packed weight matrix with <paramref name="k"/> inputs and <paramref name="n"/> outputs.</summary>
-    public static int PackedLength(int k, int n) => PanelCount(n) * PanelWidth * k;
+    public static int PackedLength(int k, int n) => PanelLayout.PackedLength(k, n);
 
     /// <summary>Length of a bias padded to whole panels.</summary>
-    public static int PaddedLength(int n) => PanelCount(n) * PanelWidth;
+    public static int PaddedLength(int n) => PanelLayout.PaddedLength(n);
 
     /// <summary>
     /// Packs an input-major matrix W[k, n] (row p holds the weights from input p to every output) into panels;
@@ -44,10 +45,9 @@ public static class DenseKernel
     {
         if (inputMajor.Length != k * n) throw new ArgumentException($"expected {k}·{n} weights, got {inputMajor.Length}", nameof(inputMajor));
         var packed = new T[PackedLength(k, n)];
-        for (int panel = 0; panel < PanelCount(n); panel++)
-            for (int p = 0; p < k; p++)
-                for (int c = 0; c < PanelWidth && panel * PanelWidth + c < n; c++)
-                    packed[(panel * k + p) * PanelWidth + c] = inputMajor[p * n + panel * PanelWidth + c];
+        for (int p = 0; p < k; p++)
+            for (int j = 0; j < n; j++)
+                packed[PanelLayout.PackedIndex(k, p, j)] = inputMajor[p * n + j];
         return packed;
     }
 

@@ -1,4 +1,5 @@
 using System;
+using Mz.Core.Ir;
 using System.IO;
 using System.Numerics;
 using System.Reflection;
@@ -55,19 +56,13 @@ public static class MzWeightResource
     public static void PackPanels<T>(ReadOnlySpan<byte> model, int offset, int k, int n, bool transposed, double scale, Span<T> destination)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        const int P = DenseKernel.PanelWidth;
         if (destination.Length != DenseKernel.PackedLength(k, n)) throw new ArgumentException("destination does not fit the packed matrix", nameof(destination));
         destination.Clear();
-        for (int panel = 0; panel < DenseKernel.PanelCount(n); panel++)
-            for (int p = 0; p < k; p++)
-                for (int c = 0; c < P && panel * P + c < n; c++)
-                {
-                    int j = panel * P + c;
-                    destination[(panel * k + p) * P + c] = Value<T>(model, offset, transposed ? j * k + p : p * n + j, scale);
-                }
+        for (int p = 0; p < k; p++)
+            for (int j = 0; j < n; j++)
+                destination[PanelLayout.PackedIndex(k, p, j)] = Value<T>(model, offset, transposed ? j * k + p : p * n + j, scale);
     }
 
-    /// <summary>A bias of <paramref name="count"/> float32 values (1 broadcasts) scaled and zero-padded to whole panels.</summary>
     public static void PadBias<T>(ReadOnlySpan<byte> model, int offset, int count, int n, double scale, Span<T> destination)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
