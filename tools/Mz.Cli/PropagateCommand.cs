@@ -51,7 +51,7 @@ public static class PropagateCommand
         output.WriteLine(string.Format(c, "moment-closure    {0,-15:G8} {1,-15:G6} Gaussian closure; off by {2:G3} from Monte Carlo", result.ClosureMean, result.ClosureVariance, Math.Abs(result.ClosureMean - result.MonteCarloMean)));
 
         if (plotFolder != null && result.OperatorMean != null)
-            foreach (var file in PropagationPlots.Write(modelPath, sigma, input, plotFolder)) output.WriteLine("plot: " + file);
+            foreach (var file in PropagationPlots.Write(result.Network, sigma, input, plotFolder)) output.WriteLine("plot: " + file);
 
         bool operatorOk = result.OperatorMean is { } mean && Math.Abs(mean - result.MonteCarloMean) <= Math.Max(4 * result.MonteCarloStandardError, 1e-4);
         output.WriteLine(string.Format(c, "propagate: mc_mean={0:G8} mc_stderr={1:G3} operator_mean={2} closure_mean={3:G8} operator_ok={4} self_convergence={5}",

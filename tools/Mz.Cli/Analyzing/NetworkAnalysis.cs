@@ -28,9 +28,10 @@ public sealed class NetworkAnalysis
         var inputs = network.Inputs;
         try
         {
-            var report = MzAnalysis.Analyze(graph, inputs);
+            // The calibration rollout serves both the analysis and the spectra: compute it once.
             var view = LayerView.FromGraph(graph);
-            var states = CalibrationRunner.CheckedStates(graph, view, inputs, out _);
+            var states = CalibrationRunner.CheckedStates(graph, view, inputs, out var logits);
+            var report = MzAnalysis.Analyze(view, states, logits);
             var spectra = states.Select(s => BasisBuilder.Build(s, null, new BasisOptions { Kind = BasisKind.Pca }).Spectrum).ToList();
             return new NetworkAnalysis(report, spectra);
         }

@@ -16,6 +16,9 @@ public sealed class NoisePropagation
     public double ClosureMean { get; private init; }
     public double ClosureVariance { get; private init; }
 
+    /// <summary>The loaded network; its grid operators (built for the operator estimate) also serve the plots.</summary>
+    public MzStochastic Network { get; private init; } = null!;
+
     public static NoisePropagation Run(string modelPath, double sigma, double[] input, long samples)
     {
         var network = MzStochastic.Load(modelPath, sigma);
@@ -53,6 +56,7 @@ public sealed class NoisePropagation
             OperatorUnavailable = unavailable,
             ClosureMean = closure.Mean[0],
             ClosureVariance = closure.Variance[0],
+            Network = network,
         };
     }
 

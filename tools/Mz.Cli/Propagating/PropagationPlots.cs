@@ -9,10 +9,9 @@ namespace Mz.Cli.Propagating;
 /// <summary>PNG plots of a noisy propagation: the state density after selected layers (2-D states) and memory norms by lag.</summary>
 public static class PropagationPlots
 {
-    public static IReadOnlyList<string> Write(string modelPath, double sigma, double[] input, string folder)
+    public static IReadOnlyList<string> Write(MzStochastic network, double sigma, double[] input, string folder)
     {
         Directory.CreateDirectory(folder);
-        var network = MzStochastic.Load(modelPath, sigma);
         var files = new List<string>();
         int depth = network.Depth;
         var layers = new SortedSet<int> { 1, Math.Max(1, depth / 4), Math.Max(1, depth / 2), Math.Max(1, 3 * depth / 4), depth };
