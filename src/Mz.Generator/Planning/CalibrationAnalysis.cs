@@ -24,7 +24,7 @@ internal static class CalibrationAnalysis
         LocationInfo? location, List<DiagnosticInfo> diagnostics, CancellationToken cancellationToken)
     {
         if (string.IsNullOrWhiteSpace(declaration.Calibration)) return null;
-        var (path, key) = Split(declaration.Calibration!);
+        var (path, key) = ArrayReference.Split(declaration.Calibration!);
         string normalized = SidecarReader.NormalizePath(path);
         var file = files.FirstOrDefault(f => f.Kind == "calibration" && string.Equals(f.SourcePath, normalized, StringComparison.Ordinal));
         if (file == null)
@@ -101,14 +101,6 @@ internal static class CalibrationAnalysis
             report.CalibrationRows.ToString(CultureInfo.InvariantCulture),
             notes.Count == 0 ? "" : "; " + string.Join("; ", notes)));
         return new AnalysisData(cacheKey, report);
-    }
-
-    /// <summary>"data/calib.npz:x" → (path, key); a colon that belongs to the path (C:\...) is left alone.</summary>
-    public static (string Path, string? Key) Split(string text)
-    {
-        int colon = text.LastIndexOf(':');
-        if (colon <= 1 || text.IndexOfAny(new[] { '/', '\\' }, colon) >= 0) return (text.Trim(), null);
-        return (text.Substring(0, colon).Trim(), text.Substring(colon + 1).Trim());
     }
 
     private static int CountNonFiniteRows(NpyArray array, int width, out int first)

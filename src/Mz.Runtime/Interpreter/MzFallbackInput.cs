@@ -18,8 +18,6 @@ public sealed class MzFallbackInput
     internal long[] Dims { get; }
     internal bool[] PerBatch { get; }
     internal DTensor? ConstantValue { get; }
-    internal bool IsAbsent => Dims.Length == 0 && ConstantValue == null && PerBatch.Length == 0 && ReferenceEquals(this, Absent);
-    internal bool IsRuntime => ConstantValue == null && !ReferenceEquals(this, Absent);
 
     public static MzFallbackInput Absent { get; } = new(Array.Empty<long>(), Array.Empty<bool>(), null);
 

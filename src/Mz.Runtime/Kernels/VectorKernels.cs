@@ -30,7 +30,7 @@ public static class VectorKernels
                 TensorPrimitives.Sigmoid(x, y);
                 break;
             default:
-                if (!Unsafe.AreSame(x, y)) x.CopyTo(y);
+                x.CopyTo(y); // copying onto itself (in place) is harmless
                 break;
         }
     }
@@ -72,8 +72,3 @@ public static class VectorKernels
     }
 }
 
-file static class Unsafe
-{
-    public static bool AreSame<T>(ReadOnlySpan<T> a, Span<T> b) =>
-        a.Length == b.Length && System.Runtime.CompilerServices.Unsafe.AreSame(ref System.Runtime.InteropServices.MemoryMarshal.GetReference(a), ref System.Runtime.InteropServices.MemoryMarshal.GetReference(b));
-}

@@ -10,6 +10,7 @@ using NetworkPlanner = gen::Mz.Generator.Planning.NetworkPlanner;
 using SidecarReader = gen::Mz.Generator.ModelFiles.SidecarReader;
 using SidecarWriter = gen::Mz.Generator.ModelFiles.SidecarWriter;
 using TypeDeclarationInfo = gen::Mz.Generator.Model.TypeDeclarationInfo;
+using static gen::Mz.Generator.Model.EquatableArray;
 
 namespace Mz.Tests.Reliability;
 
@@ -73,7 +74,7 @@ public sealed class FuzzTests
     private void RunThroughPlanner(List<FuzzCase> cases, bool weights)
     {
         var declaration = weights
-            ? new NetworkDeclaration("F", new[] { new TypeDeclarationInfo("class", "Net", "static partial") }.ToEquatableArrayForTests(), "", null, null, EmptyDiagnostics())
+            ? new NetworkDeclaration("F", new[] { new TypeDeclarationInfo("class", "Net", "static partial") }.ToEquatableArray(), "", null, null, EmptyDiagnostics())
             {
                 WeightsPath = "w.safetensors",
                 InputSize = 2,
@@ -81,9 +82,9 @@ public sealed class FuzzTests
                 {
                     new gen::Mz.Core.Declared.DeclaredLayer(gen::Mz.Core.Declared.DeclaredLayerKind.Residual, 0, "blocks.{i}.weight", "blocks.{i}.bias", "Tanh", 20, 0.25, 0),
                     new gen::Mz.Core.Declared.DeclaredLayer(gen::Mz.Core.Declared.DeclaredLayerKind.Dense, 1, "out.weight", "out.bias", "Sigmoid", 1, 1, 0),
-                }.ToEquatableArrayForTests(),
+                }.ToEquatableArray(),
             }
-            : new NetworkDeclaration("F", new[] { new TypeDeclarationInfo("class", "Net", "static partial") }.ToEquatableArrayForTests(), "m.onnx", null, null, EmptyDiagnostics());
+            : new NetworkDeclaration("F", new[] { new TypeDeclarationInfo("class", "Net", "static partial") }.ToEquatableArray(), "m.onnx", null, null, EmptyDiagnostics());
 
         var ids = new Dictionary<string, int>();
         int plans = 0;
@@ -134,7 +135,3 @@ public sealed class FuzzTests
         gen::Mz.Generator.Model.EquatableArray<gen::Mz.Generator.Diagnostics.DiagnosticInfo>.Empty;
 }
 
-internal static class FuzzExtensions
-{
-    public static gen::Mz.Generator.Model.EquatableArray<T> ToEquatableArrayForTests<T>(this IEnumerable<T> items) where T : IEquatable<T> => new(items);
-}

@@ -29,10 +29,7 @@ public sealed class CalibratedNetwork
             throw new AnalysisInputException($"cannot use model '{modelPath}': {e.Message}");
         }
 
-        int colon = calibration.LastIndexOf(':');
-        bool hasKey = colon > 1 && calibration.IndexOfAny(new[] { '/', '\\' }, colon) < 0;
-        string file = hasKey ? calibration.Substring(0, colon) : calibration;
-        string? key = hasKey ? calibration.Substring(colon + 1) : null;
+        var (file, key) = ArrayReference.Split(calibration);
         NpyArray rows;
         try { rows = NpzReader.ReadArray(File.ReadAllBytes(file), file, key); }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or DataFormatException)
