@@ -19,10 +19,13 @@ public sealed class MzFallbackInput
     internal bool[] PerBatch { get; }
     internal DTensor? ConstantValue { get; }
 
+    /// <summary>An omitted optional input.</summary>
     public static MzFallbackInput Absent { get; } = new(Array.Empty<long>(), Array.Empty<bool>(), null);
 
+    /// <summary>A value computed at run time; dims flagged in <paramref name="perBatch"/> are multiplied by the row count.</summary>
     public static MzFallbackInput Runtime(long[] dims, bool[] perBatch) => new(dims, perBatch, null);
 
+    /// <summary>A constant tensor of shape <paramref name="dims"/>, copied once.</summary>
     public static MzFallbackInput Constant<T>(long[] dims, ReadOnlySpan<T> values) where T : unmanaged, IFloatingPointIeee754<T>
     {
         var data = new double[values.Length];

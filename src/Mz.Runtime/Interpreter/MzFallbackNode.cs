@@ -19,6 +19,7 @@ public sealed class MzFallbackNode<T> where T : unmanaged, IFloatingPointIeee754
     private readonly MzFallbackInput[] _inputs;
     private readonly long[] _outputSizesPerRow;
 
+    /// <summary>Describes the node once; generated code keeps it in a static field.</summary>
     public MzFallbackNode(string opType, string name, long opset, MzFallbackAttribute[] attributes, MzFallbackInput[] inputs, long[] outputSizesPerRow)
     {
         var attributeTable = attributes.ToDictionary(a => a.Attribute.Name, a => a.Attribute, StringComparer.Ordinal);
@@ -48,6 +49,7 @@ public sealed class MzFallbackNode<T> where T : unmanaged, IFloatingPointIeee754
             _values = owner._inputs.Select(i => i.ConstantValue).ToArray();
         }
 
+        /// <summary>Binds runtime input <paramref name="index"/> for this evaluation.</summary>
         public void Input(int index, ReadOnlySpan<T> values)
         {
             var shape = _owner._inputs[index].ShapeAt(_rows);
@@ -56,8 +58,10 @@ public sealed class MzFallbackNode<T> where T : unmanaged, IFloatingPointIeee754
             _values[index] = new DTensor(shape, data);
         }
 
+        /// <summary>Evaluates the node in float64 with the reference interpreter.</summary>
         public void Evaluate() => _results = OpRegistry.Evaluate(new OpContext(_owner._node, _values, _owner._opset));
 
+        /// <summary>Copies output <paramref name="index"/> into <paramref name="destination"/>, rounded to the network's element type.</summary>
         public void Output(int index, Span<T> destination)
         {
             var data = _results[index].Data;

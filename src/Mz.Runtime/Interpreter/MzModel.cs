@@ -25,7 +25,9 @@ public sealed class MzModel
         OutputSizes = graph.Outputs.Select(o => (int)graph.SizePerRow(o.Name)).ToArray();
     }
 
+    /// <summary>Graph input names, in graph order.</summary>
     public IReadOnlyList<string> InputNames { get; }
+    /// <summary>Graph output names, in graph order.</summary>
     public IReadOnlyList<string> OutputNames { get; }
 
     /// <summary>Values per row of each input.</summary>

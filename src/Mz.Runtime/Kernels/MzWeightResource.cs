@@ -63,6 +63,7 @@ public static class MzWeightResource
                 destination[PanelLayout.PackedIndex(k, p, j)] = Value<T>(model, offset, transposed ? j * k + p : p * n + j, scale);
     }
 
+    /// <summary>Reads a bias (or a scalar broadcast to <paramref name="n"/> values) from the model bytes, scaled, into a zero-padded panel-length destination.</summary>
     public static void PadBias<T>(ReadOnlySpan<byte> model, int offset, int count, int n, double scale, Span<T> destination)
         where T : unmanaged, IFloatingPointIeee754<T>
     {

@@ -8,6 +8,7 @@ namespace Mz.Kernels;
 /// <summary>Elementwise and row-wise kernels over spans, vectorised through TensorPrimitives.</summary>
 public static class VectorKernels
 {
+    /// <summary>y = activation(x) elementwise; x and y may be the same span.</summary>
     public static void Activate<T>(ReadOnlySpan<T> x, Span<T> y, KernelActivation activation) where T : unmanaged, IFloatingPointIeee754<T>
     {
         switch (activation)
@@ -35,6 +36,7 @@ public static class VectorKernels
         }
     }
 
+    /// <summary>y = a + b elementwise.</summary>
     public static void Add<T>(ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T> =>
         TensorPrimitives.Add(a, b, y);
 
@@ -42,6 +44,7 @@ public static class VectorKernels
     public static void AddScaled<T>(ReadOnlySpan<T> a, ReadOnlySpan<T> b, T scale, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T> =>
         TensorPrimitives.MultiplyAdd(b, scale, a, y);
 
+    /// <summary>y = scale·x elementwise.</summary>
     public static void Scale<T>(ReadOnlySpan<T> x, T scale, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T> =>
         TensorPrimitives.Multiply(x, scale, y);
 

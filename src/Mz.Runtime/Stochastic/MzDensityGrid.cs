@@ -20,8 +20,11 @@ public sealed class MzDensityGrid
     /// <summary>n: the density is that of X_n (1 ≤ n ≤ L).</summary>
     public int Layer { get; }
 
+    /// <summary>Coordinates of grid point (0, 0, 0).</summary>
     public IReadOnlyList<double> Origin { get; }
+    /// <summary>Distance between neighbouring grid points along every axis.</summary>
     public double Spacing { get; }
+    /// <summary>Grid points along each axis.</summary>
     public IReadOnlyList<int> Counts { get; }
 
     /// <summary>Density values (axis 0 fastest); Σ Values·Spacing^d = 1. Small negative values are interpolation artefacts.</summary>

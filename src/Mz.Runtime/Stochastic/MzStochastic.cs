@@ -75,12 +75,14 @@ public sealed class MzStochastic
     /// <summary>Loads an ONNX file with per-layer noise levels β_0..β_{L−1}.</summary>
     public static MzStochastic Load(string path, IReadOnlyList<double> noiseLevels) => Load(File.ReadAllBytes(path), noiseLevels);
 
+    /// <summary>Loads ONNX bytes with the same noise level after every hidden layer.</summary>
     public static MzStochastic Load(byte[] onnx, double noiseLevel)
     {
         var stack = ReadStack(onnx);
         return new MzStochastic(stack, LayerNoise.Uniform(noiseLevel, stack.Depth));
     }
 
+    /// <summary>Loads ONNX bytes with one noise level per hidden layer.</summary>
     public static MzStochastic Load(byte[] onnx, IReadOnlyList<double> noiseLevels)
     {
         var stack = ReadStack(onnx);
@@ -100,7 +102,9 @@ public sealed class MzStochastic
         catch (NotSupportedException e) { throw new InvalidDataException("The model is not a feed-forward layer stack: " + e.Message, e); }
     }
 
+    /// <summary>Values per input row.</summary>
     public int InputSize => _stack.InputWidth;
+    /// <summary>Values per output row.</summary>
     public int OutputSize => _stack.Readout.Outputs;
 
     /// <summary>L, the number of hidden layers (noise injections).</summary>
@@ -109,6 +113,7 @@ public sealed class MzStochastic
     /// <summary>N_n, the width of each state X_0..X_L.</summary>
     public IReadOnlyList<int> StateWidths => Enumerable.Range(0, _stack.Depth + 1).Select(_stack.Width).ToArray();
 
+    /// <summary>Standard deviation of the Gaussian noise added after each hidden layer.</summary>
     public IReadOnlyList<double> NoiseLevels => _noise.Levels;
 
     /// <summary>The noise-free output.</summary>
@@ -172,6 +177,7 @@ public sealed class MzStochastic
         _operators = BuildOperators((double[])inputLower.Clone(), (double[])inputUpper.Clone(), output);
     }
 
+    /// <summary>Grid settings of the operators in use (see <see cref="ConfigureOperators"/>).</summary>
     public MzOperatorSettings Settings { get; private set; } = new();
 
     /// <summary>

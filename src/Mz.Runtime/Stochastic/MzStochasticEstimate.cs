@@ -17,7 +17,9 @@ public sealed class MzStochasticEstimate
     /// <summary>"monte-carlo", "moment-closure" or "grid-operator".</summary>
     public string Method { get; }
 
+    /// <summary>E[y|x] per output (NaN for outputs the method did not compute).</summary>
     public IReadOnlyList<double> Mean { get; }
+    /// <summary>Var[y|x] per output (NaN for outputs the method did not compute).</summary>
     public IReadOnlyList<double> Variance { get; }
 
     /// <summary>Standard error of <see cref="Mean"/> for Monte Carlo; zero for the deterministic estimators (whose error is bias, not noise).</summary>
