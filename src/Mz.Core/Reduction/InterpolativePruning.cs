@@ -44,18 +44,6 @@ public static class InterpolativePruning
     }
 
     /// <summary>Grows J over <paramref name="grid"/> until the validation gate passes.</summary>
-    public static ReductionResult Search(ReductionCalibration calibration, double tolerance, IReadOnlyList<int> grid, double validationMargin = 1.0)
-    {
-        double gate = tolerance / Math.Max(1.0, validationMargin);
-        var evaluated = new List<ReductionCandidate>();
-        ReductionCandidate? best = null;
-        foreach (int j in grid.Distinct().OrderBy(j => j))
-        {
-            var candidate = ReductionCandidate.Evaluate(calibration, Build(calibration, j), gate);
-            evaluated.Add(candidate);
-            if (best == null || candidate.ValidationError < best.ValidationError) best = candidate;
-            if (candidate.MeetsTolerance) return new ReductionResult(VariantName, tolerance, candidate, best, evaluated, calibration.FullMacCount);
-        }
-        return new ReductionResult(VariantName, tolerance, null, best, evaluated, calibration.FullMacCount);
-    }
+    public static ReductionResult Search(ReductionCalibration calibration, double tolerance, IReadOnlyList<int> grid, double validationMargin = 1.0) =>
+        GrowingSearch.Run(VariantName, calibration, tolerance, grid, validationMargin, (j, gate) => ReductionCandidate.Evaluate(calibration, Build(calibration, j), gate));
 }

@@ -34,19 +34,7 @@ public static class TruncatedSvdReduction
     }
 
     /// <summary>Grows k over <paramref name="grid"/> until the validation gate passes.</summary>
-    public static ReductionResult Search(ReductionCalibration calibration, double tolerance, IReadOnlyList<int> grid, double validationMargin = 1.0)
-    {
-        double gate = tolerance / Math.Max(1.0, validationMargin);
-        var evaluated = new List<ReductionCandidate>();
-        ReductionCandidate? best = null;
-        foreach (int k in grid.Distinct().OrderBy(k => k))
-        {
-            var network = Build(calibration.View, k);
-            var candidate = ReductionCandidate.Evaluate(calibration, network, gate, hiddenUnitsOverride: k);
-            evaluated.Add(candidate);
-            if (best == null || candidate.ValidationError < best.ValidationError) best = candidate;
-            if (candidate.MeetsTolerance) return new ReductionResult(VariantName, tolerance, candidate, best, evaluated, calibration.FullMacCount);
-        }
-        return new ReductionResult(VariantName, tolerance, null, best, evaluated, calibration.FullMacCount);
-    }
+    public static ReductionResult Search(ReductionCalibration calibration, double tolerance, IReadOnlyList<int> grid, double validationMargin = 1.0) =>
+        GrowingSearch.Run(VariantName, calibration, tolerance, grid, validationMargin,
+            (k, gate) => ReductionCandidate.Evaluate(calibration, Build(calibration.View, k), gate, hiddenUnitsOverride: k));
 }
