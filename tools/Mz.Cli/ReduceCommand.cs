@@ -43,14 +43,8 @@ public static class ReduceCommand
             var split = new ReductionCalibration(view, network.Inputs, validationFraction: 0.2, seed: 1);
             study = ReductionStudy.Run(split, tolerance, new ReductionStudyOptions
             {
-                // A grid sized for minutes, not hours; MZ.md §5.8 describes the full search.
-                Mz = new MzReducerOptions
-                {
-                    Ranks = new[] { 8, 10, 12, 16, 24, 32 },
-                    MemoryLengths = Enumerable.Range(0, maxMemory + 1).ToArray(),
-                    MergeLengths = new[] { 1, 4, 8, 16 },
-                    HiddenUnits = new[] { 64, 96, 128, 160, 192, 256, 0 },
-                },
+                // The same search the build-time [MzReduce] runs.
+                Mz = MzReducerOptions.StandardSearch(maxMemory),
             });
         }
         catch (LayerViewException e) { error.WriteLine("reduce: the reduction does not cover this network: " + e.Message); return 2; }

@@ -26,4 +26,24 @@ public sealed class MzReducerOptions
 
     /// <summary>Hidden units per stage; 0 means all of them (no hyper-reduction).</summary>
     public IReadOnlyList<int> HiddenUnits { get; set; } = new[] { 16, 24, 32, 48, 64, 96, 128, 192, 256, 0 };
+
+    /// <summary>
+    /// The search `mz reduce` and the build-time [MzReduce] run: a grid sized for seconds to a minute rather than the
+    /// hours of the full MZ.md §5.8 sweep — r up to 32, K = 0..<paramref name="maxMemory"/>, merges of 1–16 residual
+    /// blocks and J from 64 units up (or every unit when <paramref name="hyperReduction"/> is off).
+    /// </summary>
+    public static MzReducerOptions StandardSearch(int maxMemory, BasisKind basis = BasisKind.Balanced, bool hyperReduction = true, double margin = 1.0)
+    {
+        var memory = new int[maxMemory + 1];
+        for (int k = 0; k <= maxMemory; k++) memory[k] = k;
+        return new MzReducerOptions
+        {
+            Basis = basis,
+            ValidationMargin = margin,
+            Ranks = new[] { 8, 10, 12, 16, 24, 32 },
+            MemoryLengths = memory,
+            MergeLengths = new[] { 1, 4, 8, 16 },
+            HiddenUnits = hyperReduction ? new[] { 64, 96, 128, 160, 192, 256, 0 } : new[] { 0 },
+        };
+    }
 }

@@ -13,7 +13,8 @@ namespace Mz.Core.Reduction;
 /// </summary>
 public static class MzReductionSearch
 {
-    public static ReductionResult Run(ReductionCalibration calibration, double tolerance, MzReducerOptions? options = null, string variant = "mz")
+    public static ReductionResult Run(ReductionCalibration calibration, double tolerance, MzReducerOptions? options = null, string variant = "mz",
+        System.Threading.CancellationToken cancellationToken = default)
     {
         options ??= new MzReducerOptions();
         if (!(tolerance > 0)) throw new ArgumentOutOfRangeException(nameof(tolerance));
@@ -46,6 +47,7 @@ public static class MzReductionSearch
                         i--;
                         continue;
                     }
+                    cancellationToken.ThrowIfCancellationRequested();
                     var candidate = Evaluate(calibration, configuration, options, gate, variant);
                     evaluated.Add(candidate);
                     if (best == null || candidate.ValidationError < best.ValidationError) best = candidate;

@@ -18,6 +18,9 @@ public sealed class ReductionCalibration
     /// <summary>MZ models already built and validated on this calibration, keyed by configuration and fit settings.</summary>
     internal Dictionary<string, ReductionCandidate> EvaluatedModels { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>How many distinct MZ models searches on this calibration have built and validated.</summary>
+    public int EvaluatedModelCount => EvaluatedModels.Count;
+
     public ReductionCalibration(LayerView view, Matrix<double> inputs, double validationFraction = 0.2, ulong seed = 1, int maxAdjointRows = 400)
     {
         if (inputs.ColumnCount != view.InputWidth) throw new ArgumentException($"calibration rows have {inputs.ColumnCount} columns, the network takes {view.InputWidth}");

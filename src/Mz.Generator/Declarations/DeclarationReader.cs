@@ -75,6 +75,8 @@ public static class DeclarationReader
         else if (!hasModel && layers.Count == 0)
             diagnostics.Add(DiagnosticInfo.Create(MzDiagnostics.InvalidAttributeArgument, attributeLocation, "layers", "a declared network needs layer attributes such as [MzDense(10, Weight = \"out.weight\")]"));
 
+        var reduce = ReductionRequestReader.Read(symbol, calibration, diagnostics, cancellationToken);
+
         var containers = new List<TypeDeclarationInfo>();
         for (var t = symbol; t != null; t = t.ContainingType)
             containers.Insert(0, new TypeDeclarationInfo(KeywordOf(t), t.Name, t.IsStatic ? "static partial" : "partial"));
@@ -87,6 +89,7 @@ public static class DeclarationReader
             WeightLayout = (WeightLayout)layout,
             Layers = layers.ToEquatableArray(),
             LayerLocations = layerLocations.ToEquatableArray(),
+            Reduce = reduce,
         };
     }
 

@@ -29,6 +29,9 @@ public sealed record NetworkDeclaration(
     /// <summary>Where each declared layer's attribute is, for shape diagnostics (stripped from plans).</summary>
     public EquatableArray<LocationInfo> LayerLocations { get; init; } = EquatableArray<LocationInfo>.Empty;
 
+    /// <summary>The [MzReduce] request, when the class carries one.</summary>
+    public ReductionRequest? Reduce { get; init; }
+
     public bool IsDeclaredNetwork => WeightsPath.Length > 0;
 
     public TypeDeclarationInfo Type => Containers[Containers.Count - 1];

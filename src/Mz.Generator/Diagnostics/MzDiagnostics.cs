@@ -30,6 +30,10 @@ public static class MzDiagnostics
     public const string AnalysisSummaryId = "MZ0401";
     public const string AnalysisWarningId = "MZ0402";
     public const string AnalysisUnavailableId = "MZ0403";
+    public const string ReductionChosenId = "MZ0404";
+    public const string ReductionNotMetId = "MZ0405";
+    public const string ReductionUnavailableId = "MZ0406";
+    public const string ReductionSampleLimitedId = "MZ0407";
     public const string InternalErrorId = "MZ0999";
 
     private const string HelpBase = "https://github.com/mz-nn/mz/blob/main/docs/diagnostics/";
@@ -50,10 +54,10 @@ public static class MzDiagnostics
         "Generated weights are static data per network; a generic container would duplicate them per instantiation.");
 
     public static readonly DiagnosticDescriptor InvalidAttributeArgument = Rule(InvalidAttributeArgumentId,
-        "Invalid [MzNetwork] argument",
-        "The [MzNetwork] argument '{0}' is invalid: {1}",
+        "Invalid Mz attribute argument",
+        "The argument '{0}' is invalid: {1}",
         "Mz.Usage", DiagnosticSeverity.Error,
-        "The attribute needs a model path (an .onnx file that is part of the build).");
+        "[MzNetwork] needs a model path (an .onnx file that is part of the build) or a weights file with layer attributes; [MzReduce] needs a positive Tolerance and calibration rows.");
 
     public static readonly DiagnosticDescriptor ClassNotStatic = Rule(ClassNotStaticId,
         "Network class should be static",
@@ -162,6 +166,30 @@ public static class MzDiagnostics
         "Mz.Reduction", DiagnosticSeverity.Info,
         "The analysis covers MLPs and residual MLPs; other graphs compile normally without it.");
 
+    public static readonly DiagnosticDescriptor ReductionChosen = Rule(ReductionChosenId,
+        "MZ-reduced network generated",
+        "'{0}': PredictReduced costs {1} instead of {2} multiply-adds per row ({3}× fewer): r = {4}, K = {5}, {6} stages, J = {7}; validation relative error {8} (tolerance {9}){10}",
+        "Mz.Reduction", DiagnosticSeverity.Info,
+        "[MzReduce] found a reduced network whose held-out validation error meets the tolerance; the generated Reduction property has the details.");
+
+    public static readonly DiagnosticDescriptor ReductionNotMet = Rule(ReductionNotMetId,
+        "No reduced network meets the tolerance",
+        "'{0}': no reduced network met the tolerance {1} on the validation rows (best relative error {2} over {3} models); PredictReduced runs the full network",
+        "Mz.Reduction", DiagnosticSeverity.Warning,
+        "The reduction search never ships a model over tolerance: PredictReduced falls back to the full network. Raise the tolerance, allow more memory or give more calibration rows.");
+
+    public static readonly DiagnosticDescriptor ReductionUnavailable = Rule(ReductionUnavailableId,
+        "Network cannot be reduced",
+        "'{0}' cannot be reduced: {1}; PredictReduced runs the full network",
+        "Mz.Reduction", DiagnosticSeverity.Warning,
+        "The MZ reduction covers single-input MLPs and residual MLPs with enough calibration rows; other networks keep PredictReduced as the full network.");
+
+    public static readonly DiagnosticDescriptor ReductionSampleLimited = Rule(ReductionSampleLimitedId,
+        "Reduced network is fitted on few rows",
+        "'{0}': {1}",
+        "Mz.Reduction", DiagnosticSeverity.Warning,
+        "The sample-size guard of the reduction (at least ten calibration rows per fitted regressor): the shipped model met the tolerance on held-out rows, but more calibration rows would make its fit safer.");
+
     public static readonly DiagnosticDescriptor InternalError = Rule(InternalErrorId,
         "Internal generator error",
         "Mz failed while generating '{0}': {1}. Please report this with the model file.",
@@ -191,6 +219,10 @@ public static class MzDiagnostics
         AnalysisSummaryId => AnalysisSummary,
         AnalysisWarningId => AnalysisWarning,
         AnalysisUnavailableId => AnalysisUnavailable,
+        ReductionChosenId => ReductionChosen,
+        ReductionNotMetId => ReductionNotMet,
+        ReductionUnavailableId => ReductionUnavailable,
+        ReductionSampleLimitedId => ReductionSampleLimited,
         InternalErrorId => InternalError,
         _ => null,
     };

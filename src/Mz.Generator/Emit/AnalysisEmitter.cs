@@ -35,7 +35,7 @@ public static class AnalysisEmitter
         return writer.ToString();
     }
 
-    private static void WriteProperties(SourceWriter writer, object value)
+    internal static void WriteProperties(SourceWriter writer, object value)
     {
         foreach (var property in value.GetType().GetProperties(BindingFlags.Public | BindingFlags.Instance)
                      .Where(p => p.CanWrite && p.SetMethod!.IsPublic).OrderBy(p => p.MetadataToken))
@@ -77,5 +77,5 @@ public static class AnalysisEmitter
         }
     }
 
-    private static string TypeName(Type type) => "global::" + type.FullName!.Replace('+', '.');
+    internal static string TypeName(Type type) => "global::" + type.FullName!.Replace('+', '.');
 }

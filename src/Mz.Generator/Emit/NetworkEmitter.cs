@@ -101,10 +101,10 @@ public static class NetworkEmitter
         if (current != null) yield return count > 1 ? $"{count} × {current}" : current;
     }
 
-    private static string SizeName(PlanPort port, bool single, bool input) =>
+    internal static string SizeName(PlanPort port, bool single, bool input) =>
         single ? (input ? "InputSize" : "OutputSize") : char.ToUpperInvariant(port.Identifier.TrimStart('@', '_')[0]) + port.Identifier.TrimStart('@', '_').Substring(1) + "Size";
 
-    private static string Parameters(NetworkPlan plan, string t, string suffix) =>
+    internal static string Parameters(NetworkPlan plan, string t, string suffix) =>
         string.Join(", ", plan.Inputs.Select(p => $"global::System.ReadOnlySpan<{t}> {p.Identifier}{suffix}")
             .Concat(plan.Outputs.Select(p => $"global::System.Span<{t}> {p.Identifier}{suffix}")));
 
@@ -124,7 +124,7 @@ public static class NetworkEmitter
         }
     }
 
-    private static void WriteLengthCheck(SourceWriter writer, string identifier, string size)
+    internal static void WriteLengthCheck(SourceWriter writer, string identifier, string size)
     {
         string name = identifier.TrimStart('@');
         using (writer.Block($"if ({identifier}.Length != {size})"))
@@ -190,7 +190,7 @@ public static class NetworkEmitter
         }
     }
 
-    private static void WriteBatchCheck(SourceWriter writer, string identifier, string size)
+    internal static void WriteBatchCheck(SourceWriter writer, string identifier, string size)
     {
         using (writer.Block($"if ({identifier}.Length != rows * {size})"))
             writer.Line($"throw new global::System.ArgumentException($\"'{identifier.TrimStart('@')}' must hold {{rows}} rows of {{{size}}} values ({{rows * {size}}}), but it holds {{{identifier}.Length}}.\", nameof({identifier}));");
@@ -221,17 +221,27 @@ public static class NetworkEmitter
 
     private static string N(long value) => value.ToString(CultureInfo.InvariantCulture);
 
-    private static void WriteStep(SourceWriter writer, PlanStep step, string t, ref int fallbackIndex)
+    /// <summary>One plan step as one kernel call; <paramref name="weights"/> names the nested class holding its constants.</summary>
+    internal static void WriteStep(SourceWriter writer, PlanStep step, string t, ref int fallbackIndex, string weights = "MzWeights")
     {
         const string K = "global::Mz.Kernels.";
         switch (step)
         {
             case DenseStep d when d.Residual == null:
-                writer.Line($"{K}DenseKernel.Forward<{t}>({d.Input}, MzWeights.{d.Weight}, {(d.Bias != null ? "MzWeights." + d.Bias : "default")}, {d.Output}, {N(d.K)}, {N(d.N)}, {K}KernelActivation.{d.Activation});");
+                writer.Line($"{K}DenseKernel.Forward<{t}>({d.Input}, {weights}.{d.Weight}, {(d.Bias != null ? weights + "." + d.Bias : "default")}, {d.Output}, {N(d.K)}, {N(d.N)}, {K}KernelActivation.{d.Activation});");
                 break;
             case DenseStep d:
-                writer.Line($"{K}DenseKernel.ForwardResidual<{t}>({d.Input}, MzWeights.{d.Weight}, {(d.Bias != null ? "MzWeights." + d.Bias : "default")}, {d.Output}, {N(d.K)}, {N(d.N)}, {K}KernelActivation.{d.Activation},");
+                writer.Line($"{K}DenseKernel.ForwardResidual<{t}>({d.Input}, {weights}.{d.Weight}, {(d.Bias != null ? weights + "." + d.Bias : "default")}, {d.Output}, {N(d.K)}, {N(d.N)}, {K}KernelActivation.{d.Activation},");
                 writer.Line($"    residual: {d.Residual}, residualScale: {FloatFormat.Scalar(d.ResidualScale, t)});");
+                break;
+            case NarrowDenseStep d when d.Accumulate:
+                writer.Line($"{K}NarrowDenseKernel.Accumulate<{t}>({d.Input}, {weights}.{d.Weight}, {d.Output}, {N(d.K)}, {N(d.N)});");
+                break;
+            case NarrowDenseStep d:
+                writer.Line($"{K}NarrowDenseKernel.Forward<{t}>({d.Input}, {weights}.{d.Weight}, {(d.Bias != null ? weights + "." + d.Bias : "default")}, {d.Output}, {N(d.K)}, {N(d.N)});");
+                break;
+            case GuardStep g:
+                writer.Line($"{K}ReducedStateGuard.Track<{t}>({g.State}, {weights}.{g.Whitening}, {weights}.{g.Offset}, {N(g.Rank)}, {FloatFormat.Scalar(g.Bound, t)}, guardRatios, guardWork);");
                 break;
             case ActivationStep a:
                 writer.Line($"{K}VectorKernels.Activate<{t}>({a.Input}, {a.Output}, {K}KernelActivation.{a.Activation});");
@@ -303,5 +313,5 @@ public static class NetworkEmitter
 
     private static string Literal(string text) => Microsoft.CodeAnalysis.CSharp.SymbolDisplay.FormatLiteral(text, quote: true);
 
-    private static string Xml(string text) => System.Security.SecurityElement.Escape(text) ?? "";
+    internal static string Xml(string text) => System.Security.SecurityElement.Escape(text) ?? "";
 }

@@ -114,7 +114,7 @@ public static class WeightsEmitter
 
     private static string N(long value) => value.ToString(CultureInfo.InvariantCulture);
 
-    private static void EmitWeight(SourceWriter writer, PlannedWeight weight, string elementType)
+    internal static void EmitWeight(SourceWriter writer, PlannedWeight weight, string elementType)
     {
         bool isDouble = elementType == "double";
         var literals = new string[weight.Values.Length];

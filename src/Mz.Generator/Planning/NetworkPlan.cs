@@ -32,6 +32,9 @@ public sealed record NetworkPlan(
     /// <summary>The build-time MZ analysis when the declaration names calibration data.</summary>
     public AnalysisData? Analysis { get; init; }
 
+    /// <summary>The [MzReduce] entry points: a reduced network, or the full one when none met the tolerance.</summary>
+    public ReducedPlan? Reduced { get; init; }
+
     /// <summary>The embedded resource carrying the model bytes, when weights are sliced from it at run time.</summary>
     public string? WeightResource { get; init; }
 

@@ -90,7 +90,7 @@ public static class NetworkPlanner
             diagnostics.Add(DiagnosticInfo.Create(MzDiagnostics.FixedBatch, location, file.SourcePath, warning));
         cancellationToken.ThrowIfCancellationRequested();
 
-        var names = new Identifiers(new[] { "InputSize", "OutputSize", "Predict", "PredictBatch", "rows", "scratch" });
+        var names = new Identifiers(new[] { "InputSize", "OutputSize", "Predict", "PredictBatch", "PredictReduced", "PredictReducedBatch", "rows", "scratch" });
         bool single = prepared.Inputs.Count == 1 && prepared.Outputs.Count == 1;
         var inputs = prepared.Inputs.Select(i => new PlanPort(i.Name, single ? names.Create("input", true) : PortIdentifier(names, i.Name, "input"), prepared.SizePerRow(i.Name), ShapeText(prepared, i.Name))).ToList();
         var outputs = prepared.Outputs.Select(o => new PlanPort(o.Name, single ? names.Create("output", true) : PortIdentifier(names, o.Name, "output"), prepared.SizePerRow(o.Name), ShapeText(prepared, o.Name))).ToList();
@@ -122,7 +122,14 @@ public static class NetworkPlanner
             WeightResource = file.ResourceName,
             ModelLength = file.Blob.Bytes.Length,
         };
-        plan = plan with { Analysis = CalibrationAnalysis.Run(declaration, prepared, file.Blob.Hash, files, location, diagnostics, cancellationToken) };
+        var calibration = CalibrationRows.Load(declaration, prepared, files, location, diagnostics);
+        if (calibration != null)
+            plan = plan with { Analysis = CalibrationAnalysis.Run(declaration, prepared, file.Blob.Hash, calibration, location, diagnostics, cancellationToken) };
+        plan = plan with
+        {
+            Reduced = ReductionPlanning.Run(declaration, prepared, file.Blob.Hash, calibration, lowering.MultiplyAdds, inputs[0].Identifier, outputs[0].Identifier,
+                location, diagnostics, cancellationToken),
+        };
         return new NetworkResult(plan, diagnostics.ToEquatableArray());
     }
 

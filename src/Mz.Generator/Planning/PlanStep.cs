@@ -40,3 +40,15 @@ public sealed record FallbackInput(string? Value, string? Constant, EquatableArr
 /// <summary>A node with no specialised kernel, evaluated by the runtime's reference interpreter.</summary>
 public sealed record FallbackStep(string Comment, string OpType, string NodeName, long Opset, EquatableArray<FallbackAttribute> Attributes,
     EquatableArray<FallbackInput> Inputs, EquatableArray<string> Outputs, EquatableArray<long> OutputSizesPerRow) : PlanStep(Comment);
+
+/// <summary>
+/// y[m, n] = b[n] + x[m, k] · Wᵀ with W row-major [N, K] (the narrow kernel: one dot product per output, no panel
+/// padding); with <see cref="Accumulate"/> the product is added to y instead (no bias).
+/// </summary>
+public sealed record NarrowDenseStep(string Comment, string Input, string Output, long K, long N, string Weight, string? Bias, bool Accumulate) : PlanStep(Comment);
+
+/// <summary>
+/// The out-of-distribution check of one reduced state: ratios[m] = max(ratios[m], ‖W ẑ + c‖² / bound) per row, W the
+/// whitening matrix [rank, rank] and c its offset.
+/// </summary>
+public sealed record GuardStep(string Comment, string State, long Rank, string Whitening, string Offset, double Bound) : PlanStep(Comment);

@@ -1,0 +1,80 @@
+namespace Mz.Core.Reduction;
+
+/// <summary>
+/// What the build-time reduction chose and how it validated, as the generated <c>Reduction</c> property carries it:
+/// plain settable properties so the generator can write the report as one object initialiser.
+/// </summary>
+public sealed class ReductionSummary
+{
+    /// <summary>The relative L2 output error allowed on the validation rows ([MzReduce] Tolerance).</summary>
+    public double Tolerance { get; set; }
+
+    /// <summary>The gate's safety factor: a model ships when its validation error ≤ Tolerance / Margin.</summary>
+    public double Margin { get; set; } = 1;
+
+    /// <summary>True when a reduced network met the gate; false when PredictReduced runs the full network.</summary>
+    public bool MeetsTolerance { get; set; }
+
+    /// <summary>Why there is no reduced network, when <see cref="MeetsTolerance"/> is false.</summary>
+    public string Reason { get; set; } = "";
+
+    /// <summary>Basis the search asked for (balanced POD falls back to gradient-weighted, then PCA, state by state).</summary>
+    public string Basis { get; set; } = "";
+
+    /// <summary>Largest reduced width r.</summary>
+    public int Rank { get; set; }
+
+    /// <summary>Width of each reduced state ẑ_0..ẑ_G.</summary>
+    public int[] StateRanks { get; set; } = new int[0];
+
+    /// <summary>Memory length K: a reduced layer reads its input and the K reduced states before it.</summary>
+    public int MemoryLength { get; set; }
+
+    /// <summary>Evaluated stages (the reduced depth; merged residual blocks count once).</summary>
+    public int Depth { get; set; }
+
+    /// <summary>Largest number of hidden units a stage evaluates (J).</summary>
+    public int HiddenUnits { get; set; }
+
+    /// <summary>One line per stage: the layers it replaces, widths, J, K and cost.</summary>
+    public string[] Stages { get; set; } = new string[0];
+
+    /// <summary>Multiply-adds of the full network per row.</summary>
+    public long FullMacCount { get; set; }
+
+    /// <summary>Multiply-adds of the reduced network per row (the guard's checks excluded).</summary>
+    public long ReducedMacCount { get; set; }
+
+    /// <summary>Multiply-adds of the out-of-distribution checks per row (0 without the guard).</summary>
+    public long GuardMacCount { get; set; }
+
+    /// <summary>FullMacCount / ReducedMacCount.</summary>
+    public double MacRatio { get; set; }
+
+    /// <summary>Relative L2 error of the chosen model's outputs on the validation rows.</summary>
+    public double ValidationError { get; set; }
+
+    /// <summary>Fraction of validation rows whose top-1 class agrees with the full network.</summary>
+    public double ValidationTopOneAgreement { get; set; }
+
+    /// <summary>The lowest validation error any evaluated model reached (what to compare with the tolerance when none met it).</summary>
+    public double BestValidationError { get; set; }
+
+    /// <summary>MACs ratio of the cheapest model without memory terms (K = 0) that met the gate; 0 when none did — the ablation.</summary>
+    public double MarkovMacRatio { get; set; }
+
+    /// <summary>Calibration rows the reduction was fitted on.</summary>
+    public int FitRows { get; set; }
+
+    /// <summary>Held-out calibration rows that validated it.</summary>
+    public int ValidationRows { get; set; }
+
+    /// <summary>Models the search built and validated.</summary>
+    public int ModelsEvaluated { get; set; }
+
+    /// <summary>True when PredictReduced checks each row against the calibrated region and runs the full network outside it.</summary>
+    public bool Guarded { get; set; }
+
+    /// <summary>Findings about the chosen model, such as the sample-size guard of MZ.md §5.8.</summary>
+    public string[] Warnings { get; set; } = new string[0];
+}

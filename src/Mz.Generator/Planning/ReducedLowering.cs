@@ -1,0 +1,174 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Linq;
+using MathNet.Numerics.LinearAlgebra;
+using Mz.Core.Analysis;
+using Mz.Core.Reduction;
+
+namespace Mz.Generator.Planning;
+
+/// <summary>
+/// Lowers a <see cref="ReducedNetwork"/> (MZ.md (3.1)) to plan steps. Reduced states live in a ring of K + 2 slots —
+/// the K + 1 states a stage reads and the one it writes — so scratch does not grow with depth. Per stage: the J hidden
+/// units through the panel kernel with the activation fused (the only wide product), then the narrow kernel for the
+/// output map plus offset, the linear term and each memory kernel, all summed into the next state. The readout writes
+/// the logits, and the network's output activation follows. Every matrix is a weight; the MAC count is the sum of the
+/// products' K·N, which equals <see cref="ReducedNetwork.MacCount"/> (plus the guard's checks when enabled).
+/// </summary>
+internal sealed class ReducedLowering
+{
+    private readonly List<PlanStep> _steps = new();
+    private readonly List<PlanBuffer> _buffers = new();
+    private readonly List<PlannedWeight> _weights = new();
+    private long _macs;
+
+    public static ReducedPlan Lower(string key, ReductionSummary summary, ReducedNetwork network, ReducedStateBounds? guard, OutputActivation outputActivation,
+        string input, string output)
+    {
+        var lowering = new ReducedLowering();
+        long scratch = lowering.Run(network, guard, outputActivation, input, output);
+        return new ReducedPlan(key, summary, lowering._steps, lowering._buffers, scratch, lowering._weights, lowering._macs);
+    }
+
+    private long Run(ReducedNetwork network, ReducedStateBounds? guard, OutputActivation outputActivation, string input, string output)
+    {
+        var ranks = network.StateRanks;
+        int maxRank = ranks.Max();
+        int slots = Math.Min(ranks.Count, network.MemoryLength + 2);
+
+        // Scratch per row: the ring of states, then the hidden units (and low-rank factor), the logits, the guard's work row.
+        var states = new string[ranks.Count];
+        for (int s = 0; s < ranks.Count; s++)
+        {
+            states[s] = "state" + N(s);
+            _buffers.Add(new PlanBuffer(states[s], (s % slots) * (long)maxRank, ranks[s]));
+        }
+        long offset = (long)slots * maxRank;
+        int hiddenWidth = network.Stages.Count == 0 ? 0 : network.Stages.Max(st => st.HiddenUnits);
+        int factorWidth = network.Stages.Count == 0 ? 0 : network.Stages.Max(st => st.HiddenFactor?.RowCount ?? 0);
+        long hiddenOffset = offset;
+        offset += hiddenWidth;
+        long factorOffset = offset;
+        offset += factorWidth;
+        string logits = output;
+        if (outputActivation != OutputActivation.Identity)
+        {
+            logits = "logits";
+            _buffers.Add(new PlanBuffer(logits, offset, network.OutputWidth));
+            offset += network.OutputWidth;
+        }
+        if (guard != null)
+        {
+            _buffers.Add(new PlanBuffer("guardWork", offset, maxRank));
+            offset += maxRank;
+        }
+
+        // ẑ_0 = A_in u + c_in: the input (embedding included) in reduced coordinates.
+        Narrow($"reduced state ẑ_0 = A u + c: the input in {Basis(network.StateBases[0])} coordinates ({N(network.InputWidth)} → {N(ranks[0])})",
+            input, states[0], network.InputMap, "InputMap", network.InputOffset, "InputOffset", accumulate: false);
+        Guard(guard, 0, states[0], ranks[0]);
+
+        for (int s = 0; s < network.Stages.Count; s++)
+        {
+            var stage = network.Stages[s];
+            string z = states[s], next = states[s + 1], name = "Stage" + N(s);
+            string hidden = "hidden" + N(s);
+            _buffers.Add(new PlanBuffer(hidden, hiddenOffset, stage.HiddenUnits));
+            string hiddenInput = z;
+            if (stage.HiddenFactor != null)
+            {
+                hiddenInput = "factor" + N(s);
+                _buffers.Add(new PlanBuffer(hiddenInput, factorOffset, stage.HiddenFactor.RowCount));
+                Narrow($"stage {N(s)}: low-rank factor of the pre-activation weights ({N(stage.InputRank)} → {N(stage.HiddenFactor.RowCount)})",
+                    z, hiddenInput, stage.HiddenFactor, name + "Factor", null, "", accumulate: false);
+            }
+
+            string layers = stage.LayerCount > 1
+                ? $"layers {N(stage.FirstLayer)}–{N(stage.FirstLayer + stage.LayerCount - 1)} merged ({N(stage.LayerCount)} layer maps evaluated once)"
+                : $"layer {N(stage.FirstLayer)}";
+            string activation = KernelActivation(stage.Activation);
+            int hiddenK = stage.HiddenWeight.ColumnCount, hiddenN = stage.HiddenUnits;
+            string weight = AddWeight(name + "Hidden", $"stage {N(s)} hidden weights [{N(hiddenK)}, {N(hiddenN)}] in {DensePacking.PanelWidth}-column panels",
+                DensePacking.Pack(hiddenK, hiddenN, (p, j) => stage.HiddenWeight[(int)j, (int)p]));
+            var paddedBias = new double[DensePacking.PaddedLength(hiddenN)];
+            for (int j = 0; j < hiddenN; j++) paddedBias[j] = stage.HiddenBias[j];
+            string bias = AddWeight(name + "HiddenBias", $"stage {N(s)} hidden bias [{N(hiddenN)}], zero-padded to whole panels", paddedBias);
+            _steps.Add(new DenseStep($"stage {N(s)}, {layers}: the {N(hiddenN)} evaluated hidden units, σ(W ẑ + b){(activation != "None" ? " with " + activation : "")}",
+                hiddenInput, hidden, hiddenK, hiddenN, weight, bias, activation, null, 1.0));
+            _macs += (long)hiddenK * hiddenN;
+
+            if (stage.OutputMap == null)
+                throw new NotSupportedException("a stage without an output map (scaled identity) has no generated form");
+            Narrow($"stage {N(s)}: ẑ_{N(s + 1)} = B σ(…) + c, the hidden units mapped to {N(stage.OutputRank)} reduced coordinates",
+                hidden, next, stage.OutputMap, name + "OutputMap", stage.Offset, name + "Offset", accumulate: false);
+            if (stage.IdentitySkip)
+                _steps.Add(new AddStep($"stage {N(s)}: identity skip, ẑ_{N(s + 1)} += ẑ_{N(s)}", next, z, next, stage.OutputRank, 1.0));
+            if (stage.Linear != null)
+                Narrow($"stage {N(s)}: linear term, ẑ_{N(s + 1)} += L ẑ_{N(s)}", z, next, stage.Linear, name + "Linear", null, "", accumulate: true);
+            for (int k = 1; k <= stage.MemoryLength; k++)
+                Narrow($"stage {N(s)}: memory term {N(k)}, ẑ_{N(s + 1)} += Ω^({N(k)}) ẑ_{N(s - k)} (truncated MZ memory)",
+                    states[s - k], next, stage.MemoryKernels[k - 1], name + "Memory" + N(k), null, "", accumulate: true);
+            Guard(guard, s + 1, next, ranks[s + 1]);
+        }
+
+        int last = ranks.Count - 1;
+        Narrow($"readout: logits = R ẑ_{N(last)} + b ({N(ranks[last])} → {N(network.OutputWidth)})",
+            states[last], logits, network.Readout, "Readout", network.ReadoutBias, "ReadoutBias", accumulate: false);
+        if (outputActivation == OutputActivation.Softmax)
+            _steps.Add(new SoftmaxStep("output activation: softmax over the logits", logits, output, network.OutputWidth, network.OutputWidth, false));
+        else if (outputActivation == OutputActivation.Sigmoid)
+            _steps.Add(new ActivationStep("output activation: sigmoid of the logits", logits, output, network.OutputWidth, "Sigmoid"));
+        return offset;
+    }
+
+    private void Narrow(string comment, string input, string output, Matrix<double> matrix, string weightName, Vector<double>? bias, string biasName, bool accumulate)
+    {
+        int n = matrix.RowCount, k = matrix.ColumnCount;
+        var rowMajor = new double[(long)n * k];
+        for (int j = 0; j < n; j++)
+            for (int p = 0; p < k; p++) rowMajor[(long)j * k + p] = matrix[j, p];
+        string weight = AddWeight(weightName, $"{comment} — matrix [{N(n)}, {N(k)}], row-major", rowMajor);
+        string? biasId = bias == null ? null : AddWeight(biasName, $"{comment} — offset [{N(n)}]", bias.ToArray());
+        _steps.Add(new NarrowDenseStep(comment, input, output, k, n, weight, biasId, accumulate));
+        _macs += (long)k * n;
+    }
+
+    private void Guard(ReducedStateBounds? guard, int state, string buffer, int rank)
+    {
+        if (guard == null) return;
+        var bound = guard.States[state];
+        var whitening = new double[(long)rank * rank];
+        for (int i = 0; i < rank; i++)
+            for (int j = 0; j < rank; j++) whitening[(long)i * rank + j] = bound.Whitening[i, j];
+        string w = AddWeight("Guard" + N(state) + "Whitening", $"guard of ẑ_{N(state)}: whitening matrix [{N(rank)}, {N(rank)}], row-major", whitening);
+        string c = AddWeight("Guard" + N(state) + "Offset", $"guard of ẑ_{N(state)}: −W·mean [{N(rank)}]", bound.Offset.ToArray());
+        _steps.Add(new GuardStep($"guard: how far ẑ_{N(state)} is from the calibration rows (Mahalanobis distance against its bound)", buffer, rank, w, c, bound.Bound));
+        _macs += (long)rank * rank;
+    }
+
+    private string AddWeight(string identifier, string description, double[] values)
+    {
+        _weights.Add(new PlannedWeight(identifier, description, values));
+        return identifier;
+    }
+
+    private static string KernelActivation(Activation activation) => activation switch
+    {
+        Activation.Identity => "None",
+        Activation.Relu => "Relu",
+        Activation.Tanh => "Tanh",
+        Activation.Sigmoid => "Sigmoid",
+        _ => throw new NotSupportedException("activation " + activation + " has no kernel"),
+    };
+
+    private static string Basis(BasisKind kind) => kind switch
+    {
+        BasisKind.Balanced => "balanced-POD",
+        BasisKind.Gradient => "gradient-weighted",
+        BasisKind.Pca => "PCA",
+        _ => "explicit",
+    };
+
+    private static string N(long value) => value.ToString(CultureInfo.InvariantCulture);
+}

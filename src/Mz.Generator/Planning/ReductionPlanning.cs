@@ -1,0 +1,186 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Linq;
+using System.Threading;
+using MathNet.Numerics.LinearAlgebra;
+using Mz.Core.Analysis;
+using Mz.Core.Lowering;
+using Mz.Core.Reduction;
+using Mz.Generator.Declarations;
+using Mz.Generator.Diagnostics;
+using Mz.Generator.Model;
+
+namespace Mz.Generator.Planning;
+
+/// <summary>
+/// The optional planner pass for [MzReduce]: runs the gated MZ reduction search (MZ.md §5.8) on the calibration rows
+/// (content-cached), lowers the chosen reduced network to plan steps, and reports what it chose (MZ0404), that nothing
+/// met the tolerance (MZ0405), that the network cannot be reduced (MZ0406) or that the fit is sample-limited (MZ0407).
+/// Whenever no reduced network ships, the plan routes PredictReduced to the full network: never a silently worse model.
+/// </summary>
+internal static class ReductionPlanning
+{
+    /// <summary>The fewest calibration rows accepted: with the 80/20 split, 10 rows validate and 40 fit.</summary>
+    public const int MinimumRows = 50;
+
+    /// <summary>Share of the calibration rows held out to validate (the rest fit the reduction).</summary>
+    public const double ValidationFraction = 0.2;
+
+    /// <summary>Searches recently run in this process, by model, calibration and request content.</summary>
+    internal static readonly ContentCache<ReductionOutcome> Cache = new(8);
+
+    public static ReducedPlan? Run(NetworkDeclaration declaration, PreparedGraph graph, string modelHash, CalibrationRows? rows, long fullMultiplyAdds,
+        string input, string output, LocationInfo? location, List<DiagnosticInfo> diagnostics, CancellationToken cancellationToken)
+    {
+        var request = declaration.Reduce;
+        if (request == null) return null;
+        // The search does not depend on the guard, which is fitted afterwards in milliseconds.
+        string searchKey = string.Format(CultureInfo.InvariantCulture, "{0}|{1}|tol={2:R}|K={3}|{4}|hyper={5}|margin={6:R}",
+            modelHash, rows?.Key ?? "none", request.Tolerance, request.MaxMemory, request.Basis, request.HyperReduction, request.Margin);
+        string key = searchKey + "|guard=" + (request.Guard ? "on" : "off");
+        var summary = new ReductionSummary { Tolerance = request.Tolerance, Margin = request.Margin, Basis = request.Basis, FullMacCount = fullMultiplyAdds, Guarded = false };
+
+        // Problems with the calibration file itself were reported as MZ0105/MZ0106; PredictReduced still compiles.
+        if (rows == null) return Unavailable(key, summary, fullMultiplyAdds, "no usable calibration rows", null, declaration, location, diagnostics);
+        if (rows.Array.Rows < MinimumRows)
+            return Unavailable(key, summary, fullMultiplyAdds,
+                $"{rows.Array.Rows} calibration rows are too few; the reduction needs at least {MinimumRows} so that a fifth of them can validate it", declaration.FullName, declaration, location, diagnostics);
+
+        LayerView view;
+        try { view = LayerView.FromGraph(graph); }
+        catch (LayerViewException e)
+        {
+            return Unavailable(key, summary, fullMultiplyAdds, e.Message, declaration.FullName, declaration, location, diagnostics);
+        }
+
+        cancellationToken.ThrowIfCancellationRequested();
+        var outcome = Cache.GetOrAdd(searchKey, () => Search(view, rows, request, cancellationToken));
+        var guard = outcome.Network != null && request.Guard ? ReducedStateBounds.Fit(outcome.Network, outcome.Inputs) : null;
+        summary = outcome.Summary;
+        if (guard != null)
+        {
+            summary = Copy(summary);
+            summary.Guarded = true;
+            summary.GuardMacCount = guard.MacCount;
+        }
+        foreach (var warning in outcome.Result.Warnings)
+            diagnostics.Add(DiagnosticInfo.Create(MzDiagnostics.ReductionSampleLimited, location, declaration.FullName, warning));
+
+        var c = CultureInfo.InvariantCulture;
+        if (outcome.Network == null)
+        {
+            diagnostics.Add(DiagnosticInfo.Create(MzDiagnostics.ReductionNotMet, location, declaration.FullName, request.Tolerance.ToString("G4", c),
+                summary.BestValidationError.ToString("G4", c), summary.ModelsEvaluated.ToString(c)));
+            return ReducedPlan.Full(key, summary, fullMultiplyAdds);
+        }
+
+        ReducedPlan plan;
+        try { plan = ReducedLowering.Lower(key, summary, outcome.Network, guard, view.OutputActivation, input, output); }
+        catch (NotSupportedException e)
+        {
+            return Unavailable(key, summary, fullMultiplyAdds, e.Message, declaration.FullName, declaration, location, diagnostics);
+        }
+        string classifier = view.OutputWidth > 1 ? $", top-1 agreement {summary.ValidationTopOneAgreement.ToString("F4", c)}" : "";
+        string ablation = summary.MarkovMacRatio > 0
+            ? $"; without memory terms (K = 0) the best is {summary.MarkovMacRatio.ToString("F2", c)}× fewer"
+            : "; no model without memory terms (K = 0) met the tolerance";
+        diagnostics.Add(DiagnosticInfo.Create(MzDiagnostics.ReductionChosen, location, declaration.FullName,
+            summary.ReducedMacCount.ToString(c), summary.FullMacCount.ToString(c), summary.MacRatio.ToString("F2", c),
+            summary.Rank.ToString(c), summary.MemoryLength.ToString(c), summary.Depth.ToString(c), summary.HiddenUnits.ToString(c),
+            summary.ValidationError.ToString("G4", c), request.Tolerance.ToString("G4", c), classifier + ablation + (request.Guard ? "; out-of-distribution guard on" : "")));
+        return plan;
+    }
+
+    /// <summary>The search itself (pure: the same rows and request give a bit-identical network).</summary>
+    private static ReductionOutcome Search(LayerView view, CalibrationRows rows, ReductionRequest request, CancellationToken cancellationToken)
+    {
+        var array = rows.Array;
+        int width = view.InputWidth;
+        var inputs = Matrix<double>.Build.Dense((int)array.Rows, width, (i, j) => array.Data[(long)i * width + j]);
+        var calibration = new ReductionCalibration(view, inputs, ValidationFraction, seed: 1);
+        var basis = request.Basis switch { "Gradient" => BasisKind.Gradient, "Pca" => BasisKind.Pca, _ => BasisKind.Balanced };
+        var options = MzReducerOptions.StandardSearch(request.MaxMemory, basis, request.HyperReduction, request.Margin);
+        // The K = 0 ablation first (what the memory terms are measured against); the search with memory then reuses
+        // its evaluated models from the calibration's cache, so the ablation costs little and changes nothing chosen.
+        var markovOptions = MzReducerOptions.StandardSearch(0, basis, request.HyperReduction, request.Margin);
+        var markov = MzReductionSearch.Run(calibration, request.Tolerance, markovOptions, "mz-k0", cancellationToken);
+        var result = request.MaxMemory == 0 ? markov : MzReductionSearch.Run(calibration, request.Tolerance, options, "mz", cancellationToken);
+        return new ReductionOutcome(result, result.Network, inputs, Summarise(result, markov, calibration, request));
+    }
+
+    /// <summary>A copy to adjust per declaration: the cached outcome's summary is shared and never changed.</summary>
+    private static ReductionSummary Copy(ReductionSummary summary)
+    {
+        var copy = new ReductionSummary();
+        foreach (var property in typeof(ReductionSummary).GetProperties())
+            if (property.CanWrite) property.SetValue(copy, property.GetValue(summary));
+        return copy;
+    }
+
+    private static ReductionSummary Summarise(ReductionResult result, ReductionResult markov, ReductionCalibration calibration, ReductionRequest request)
+    {
+        var chosen = result.Chosen;
+        var summary = new ReductionSummary
+        {
+            Tolerance = request.Tolerance,
+            Margin = request.Margin,
+            Basis = request.Basis,
+            MeetsTolerance = chosen != null,
+            Reason = chosen != null ? "" : string.Format(CultureInfo.InvariantCulture, "no evaluated model met the validation gate {0:G4} (best {1:G4})", request.Tolerance / request.Margin, result.BestValidationError),
+            FullMacCount = result.FullMacCount,
+            ReducedMacCount = chosen?.MacCount ?? result.FullMacCount,
+            MacRatio = chosen?.MacRatio ?? 1,
+            ValidationError = chosen?.ValidationError ?? 0,
+            ValidationTopOneAgreement = chosen?.TopOneAgreement ?? 1,
+            BestValidationError = result.BestValidationError,
+            MarkovMacRatio = markov.Chosen?.MacRatio ?? 0,
+            FitRows = calibration.Split.FitRows.Length,
+            ValidationRows = calibration.Split.ValidationRows.Length,
+            ModelsEvaluated = calibration.EvaluatedModelCount,
+            Warnings = result.Warnings.ToArray(),
+        };
+        if (chosen?.Network is { } network)
+        {
+            var description = network.Describe();
+            summary.Rank = network.MaxRank;
+            summary.StateRanks = network.StateRanks.ToArray();
+            summary.MemoryLength = network.MemoryLength;
+            summary.Depth = network.Depth;
+            summary.HiddenUnits = network.MaxHiddenUnits;
+            summary.Stages = description.Stages.Select(s => s.ToString()).ToArray();
+        }
+        return summary;
+    }
+
+    private static ReducedPlan Unavailable(string key, ReductionSummary summary, long fullMultiplyAdds, string reason, string? reportAs, NetworkDeclaration declaration,
+        LocationInfo? location, List<DiagnosticInfo> diagnostics)
+    {
+        if (reportAs != null) diagnostics.Add(DiagnosticInfo.Create(MzDiagnostics.ReductionUnavailable, location, declaration.FullName, reason));
+        summary.MeetsTolerance = false;
+        summary.Reason = reason;
+        summary.ReducedMacCount = fullMultiplyAdds;
+        summary.MacRatio = 1;
+        return ReducedPlan.Full(key, summary, fullMultiplyAdds);
+    }
+}
+
+/// <summary>One finished search: the gate's result, the shipped network (or null), the calibration inputs and the report.</summary>
+internal sealed class ReductionOutcome
+{
+    public ReductionOutcome(ReductionResult result, ReducedNetwork? network, Matrix<double> inputs, ReductionSummary summary)
+    {
+        Result = result;
+        Network = network;
+        Inputs = inputs;
+        Summary = summary;
+    }
+
+    public ReductionResult Result { get; }
+    public ReducedNetwork? Network { get; }
+
+    /// <summary>Every calibration row (fit and validation), for the guard's bounds.</summary>
+    public Matrix<double> Inputs { get; }
+
+    public ReductionSummary Summary { get; }
+}

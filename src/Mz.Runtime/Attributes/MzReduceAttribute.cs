@@ -1,0 +1,66 @@
+using System;
+
+namespace Mz;
+
+/// <summary>Coordinates the MZ reduction projects each layer state on.</summary>
+public enum MzBasis
+{
+    /// <summary>Balanced POD: directions that both carry the state and reach the output (falls back to Gradient, then Pca).</summary>
+    Balanced,
+    /// <summary>Gradient-weighted (active subspace) directions, from the output's sensitivity to the state (falls back to Pca).</summary>
+    Gradient,
+    /// <summary>Principal components of the states alone.</summary>
+    Pca,
+}
+
+/// <summary>Whether reduced layers evaluate only a selected subset of hidden units (hyper-reduction).</summary>
+public enum MzHyper
+{
+    /// <summary>Search the number of evaluated hidden units together with the reduced width and memory length.</summary>
+    Auto,
+    /// <summary>Evaluate every hidden unit of each reduced layer.</summary>
+    Off,
+}
+
+/// <summary>
+/// Adds an MZ-reduced copy of the network, <c>PredictReduced</c> and <c>PredictReducedBatch</c>, next to the exact
+/// <c>Predict</c>: narrower layers on balanced coordinates with truncated memory terms as skip connections, runs of
+/// residual blocks merged into one evaluation, and only selected hidden units evaluated. The reduction is fitted at
+/// build time on the calibration rows of <see cref="MzNetworkAttribute.Calibration"/> and ships only if its relative
+/// L2 output error on a held-out 20 % of those rows is at most <see cref="Tolerance"/>; otherwise <c>PredictReduced</c>
+/// runs the full network and the build reports warning MZ0405 with the best error reached.
+/// </summary>
+/// <example>
+/// <code>
+/// [MzNetwork("models/resmlp.onnx", Calibration = "models/train.npz:x")]
+/// [MzReduce(Tolerance = 0.02)]
+/// public static partial class ResMlp { }
+/// </code>
+/// </example>
+[AttributeUsage(AttributeTargets.Class, AllowMultiple = false, Inherited = false)]
+public sealed class MzReduceAttribute : Attribute
+{
+    /// <summary>Largest relative L2 error of the outputs (logits) on the validation rows, e.g. 0.01 for 1 %.</summary>
+    public double Tolerance { get; set; }
+
+    /// <summary>Largest memory length K searched: each reduced layer may read the K reduced states before its input (0–8, default 2).</summary>
+    public int MaxMemory { get; set; } = 2;
+
+    /// <summary>The reduced coordinates (default balanced POD).</summary>
+    public MzBasis Basis { get; set; } = MzBasis.Balanced;
+
+    /// <summary>Hyper-reduction: evaluate a searched subset of hidden units (default) or all of them.</summary>
+    public MzHyper Hyper { get; set; } = MzHyper.Auto;
+
+    /// <summary>
+    /// Safety factor of the validation gate: a model ships when its validation error is at most Tolerance / Margin
+    /// (default 1; 1.2 allows for validation rows that the network was trained on, which flatter the error).
+    /// </summary>
+    public double Margin { get; set; } = 1.0;
+
+    /// <summary>
+    /// Out-of-distribution guard: when true, <c>PredictReduced</c> checks each reduced state against the range seen on
+    /// the calibration rows (a Mahalanobis bound) and runs the full network for rows outside it.
+    /// </summary>
+    public bool Guard { get; set; }
+}
