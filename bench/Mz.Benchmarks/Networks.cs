@@ -18,3 +18,10 @@ public static partial class DigitsResMlpDeep { }
 
 [MzNetwork("../../sample/Mz.Sample/models/cancer-mlp/model.onnx")]
 public static partial class CancerMlp { }
+
+// The MZ-reduced copy the sample also builds: PredictReduced against Predict at batch 1.
+#pragma warning disable MZ0407 // sample-limited stages: checked on the unseen test rows by the sample and the tests
+[MzNetwork("../../sample/Mz.Sample/models/digits-resmlp-deep/model.onnx", Calibration = "../../sample/Mz.Sample/models/digits-resmlp-deep/train.npz:x")]
+[MzReduce(Tolerance = 0.02)]
+#pragma warning restore MZ0407
+public static partial class DigitsResMlpDeepReduced { }

@@ -64,6 +64,7 @@ public static class QuickBench
         foreach (var (line, gflops) in rows)
             Console.WriteLine(double.IsNaN(gflops) ? line : line + string.Format(inv, " {0,7:P0}", gflops / peak1));
         Console.WriteLine();
+        Console.WriteLine(ReducedBench.Run());
         Console.WriteLine(string.Format(inv, "bench: b1_speedup_min={0:F2} b1_speedup_digits={1:F2} b256_speedup_512={2:F2} b256_peak_fraction={3:F2} b256_2core_efficiency={4:F2}",
             b1Speedups.Values.Min(), b1Speedups["digits-mlp"], b256Speedup512, b256PeakFraction, twoCoreEfficiency));
         return 0;
@@ -82,14 +83,14 @@ public static class QuickBench
         }
     }
 
-    private sealed record Result(double[] Median, double[][] Samples)
+    internal sealed record Result(double[] Median, double[][] Samples)
     {
         public double MedianRatio(int numerator, int denominator) =>
             MedianOf(Samples[numerator].Zip(Samples[denominator], (a, b) => a / b).ToArray());
     }
 
     /// <summary>Microseconds per call for each contender, interleaved round by round with a rotating order.</summary>
-    private static Result Measure(List<Contender> contenders)
+    internal static Result Measure(List<Contender> contenders)
     {
         var reps = new int[contenders.Count];
         for (int c = 0; c < contenders.Count; c++)
