@@ -14,8 +14,8 @@ namespace Mz.CodeFixes;
 
 /// <summary>
 /// MZ0101 (model file not part of the build): offer each model file the build does know, by closeness of
-/// name, as a replacement path in the attribute. (Adding an MSBuild item is not something a Roslyn code fix
-/// can do portably; the diagnostic's message shows the item to add.)
+/// name, as a replacement path in the attribute. (When the named file does exist, <see cref="AddFileToProjectCodeFix"/>
+/// offers to add it to the project's items instead.)
 /// </summary>
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(UseKnownModelPathCodeFix)), Shared]
 public sealed class UseKnownModelPathCodeFix : CodeFixProvider

@@ -21,7 +21,7 @@ public static class MzReducer
         int depth = view.Depth;
         bool residual = view.Layers.All(l => l.Kind == LayerMapKind.Residual);
         int merge = residual ? Math.Max(1, configuration.MergeLength) : 1;
-        if (options.OutputMap == OutputMapKind.Galerkin && (merge > 1 || configuration.HiddenUnits > 0))
+        if (options.OutputMap == OutputMapKind.Galerkin && (merge > 1 || configuration.HiddenUnits > 0 || (configuration.StageHiddenUnits?.Any(j => j > 0) ?? false)))
             throw new ArgumentException("the Galerkin output map evaluates every layer with all its units: use merge length 1 and J = 0");
 
         var boundaries = Boundaries(view, merge);
@@ -41,7 +41,7 @@ public static class MzReducer
             var history = Enumerable.Range(0, lags + 1).Select(k => rollout[t - k]).ToArray();
             var stage = options.OutputMap == OutputMapKind.Galerkin
                 ? GalerkinStage(view.Layers[boundaries[t]], boundaries[t], bases[t], bases[t + 1], history, truth[t + 1], options.RelativeRidge)
-                : FittedStage(view, boundaries[t], boundaries[t + 1], bases[t], history, truth[t + 1], configuration.HiddenUnits, options.RelativeRidge);
+                : FittedStage(view, boundaries[t], boundaries[t + 1], bases[t], history, truth[t + 1], configuration.HiddenUnitsAt(t), options.RelativeRidge);
             stages.Add(stage);
             rollout.Add(stage.ApplyToRows(history));
         }
@@ -128,7 +128,8 @@ public static class MzReducer
 
     /// <summary>
     /// One stage for layers [first, end): the hidden units of every layer in the run evaluated at the lifted run input
-    /// m + Φ ẑ (for a merged residual run, the sum of its branches at the run input), J of them kept by pivoted QR, and
+    /// m + Φ ẑ (for a merged residual run, the sum of its branches at the run input), J of them kept by greedy forward
+    /// selection against the stage's target (<see cref="NeuronSelection.ForTarget"/>: the units the fit below needs), and
     /// output map B, linear term Ω^(0), kernels Ω^(1..K) and offset fitted jointly by ridge, closed loop (§5.11 items 1–2).
     /// </summary>
     private static ReducedStage FittedStage(LayerView view, int first, int end, LayerBasis input, Matrix<double>[] history, Matrix<double> target, int hiddenUnits, double ridge)
@@ -153,7 +154,7 @@ public static class MzReducer
             for (int i = 0; i < hidden.RowCount; i++) hidden[i, j] = ActivationMath.Apply(activation, hidden[i, j] + b);
         }
         int[] kept = hiddenUnits > 0 && hiddenUnits < hidden.ColumnCount
-            ? NeuronSelection.PivotedColumns(hidden, hiddenUnits)
+            ? NeuronSelection.ForTarget(hidden, target, history, hiddenUnits)
             : Enumerable.Range(0, hidden.ColumnCount).ToArray();
         var keptActivations = SelectColumns(hidden, kept);
         var keptWeight = Matrix<double>.Build.Dense(kept.Length, input.Rank, (i, j) => weight[kept[i], j]);

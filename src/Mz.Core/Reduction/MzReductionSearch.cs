@@ -10,6 +10,8 @@ namespace Mz.Core.Reduction;
 /// memory length it walks the (r, J) staircase: start at the largest r and the smallest J, raise J while the validation
 /// error is over the gate, lower r once it passes — so it evaluates at most |r grid| + |J grid| models per pair, relying
 /// on the error falling as r or J grows. Points that cannot beat the cheapest passing model are skipped unevaluated.
+/// Every passing point of the walks is then thinned stage by stage (<see cref="ThinStages"/>): layers differ in how many
+/// hidden units they need (in a plain MLP the early layers far fewer than the last), which one J for all stages wastes.
 /// </summary>
 public static class MzReductionSearch
 {
@@ -25,6 +27,7 @@ public static class MzReductionSearch
         ReductionCandidate? chosen = null, best = null;
         var seenBoundaries = new HashSet<string>();
         var ranks = options.Ranks.Distinct().OrderBy(r => r).ToArray();
+        var passing = new List<(ReductionCandidate Candidate, ReductionConfiguration Configuration, int[] Boundaries, int[] HiddenGrid)>();
 
         foreach (int requestedMerge in options.MergeLengths.Distinct().OrderByDescending(m => m))
         {
@@ -54,14 +57,63 @@ public static class MzReductionSearch
                     if (candidate.MeetsTolerance)
                     {
                         if (chosen == null || candidate.MacCount < chosen.MacCount) chosen = candidate;
+                        passing.Add((candidate, configuration, boundaries, hiddenGrid));
                         i--;
                     }
                     else j++;
                 }
             }
         }
+
+        // Cheapest first, so that the bound below prunes the pricier starting points once a thinned model undercuts them.
+        foreach (var (candidate, configuration, boundaries, hiddenGrid) in passing.OrderBy(p => p.Candidate.MacCount))
+        {
+            int floor = hiddenGrid[0];
+            var thinnest = new ReductionConfiguration(configuration.Rank, configuration.MemoryLength, configuration.MergeLength, floor);
+            if (floor == 0 || PredictedMacs(view, boundaries, thinnest) >= chosen!.MacCount) continue;
+            var thinned = ThinStages(calibration, candidate, configuration, boundaries, hiddenGrid, options, gate, variant, evaluated);
+            if (thinned.MacCount < chosen.MacCount) chosen = thinned;
+        }
         return new ReductionResult(variant, tolerance, chosen, best, evaluated, calibration.FullMacCount, SampleSizeWarnings(calibration, chosen));
     }
+
+    /// <summary>
+    /// Lowers J one stage at a time, first stage first, keeping r, K and the merge length: for each stage a binary search
+    /// over the smaller grid values finds the fewest units that keep the model under the gate, the other stages held.
+    /// Each accepted step makes the model cheaper, so the last passing model is the cheapest found. Costs about
+    /// log2(|J grid|) evaluations per stage.
+    /// </summary>
+    private static ReductionCandidate ThinStages(ReductionCalibration calibration, ReductionCandidate start, ReductionConfiguration configuration,
+        int[] boundaries, int[] hiddenGrid, MzReducerOptions options, double gate, string variant, List<ReductionCandidate> evaluated)
+    {
+        int stages = boundaries.Length - 1;
+        var best = start;
+        var current = configuration;
+        for (int stage = 0; stage < stages; stage++)
+        {
+            int width = HiddenWidth(calibration.View, boundaries[stage], boundaries[stage + 1]);
+            int units = Effective(current.HiddenUnitsAt(stage), width);
+            var smaller = hiddenGrid.Where(j => j > 0 && j < units).ToArray();
+            int low = 0, high = smaller.Length;
+            while (low < high)
+            {
+                int middle = (low + high) / 2;
+                var trial = current.WithStageHiddenUnits(stages, stage, smaller[middle]);
+                var candidate = Evaluate(calibration, trial, options, gate, variant);
+                evaluated.Add(candidate);
+                if (candidate.MeetsTolerance)
+                {
+                    high = middle;
+                    if (candidate.MacCount < best.MacCount) best = candidate;
+                }
+                else low = middle + 1;
+            }
+            if (high < smaller.Length) current = current.WithStageHiddenUnits(stages, stage, smaller[high]);
+        }
+        return best;
+    }
+
+    private static int Effective(int hiddenUnits, int width) => hiddenUnits <= 0 || hiddenUnits >= width ? width : hiddenUnits;
 
     /// <summary>
     /// MZ.md §5.8 sample-size guard: each fitted stage needs S_fit ≥ 10·(regressors per output) rows, counting the J
@@ -109,8 +161,7 @@ public static class MzReductionSearch
         long macs = r * view.InputWidth + r * view.OutputWidth;
         for (int t = 0; t + 1 < boundaries.Length; t++)
         {
-            long hidden = HiddenWidth(view, boundaries[t], boundaries[t + 1]);
-            if (configuration.HiddenUnits > 0) hidden = Math.Min(hidden, configuration.HiddenUnits);
+            long hidden = Effective(configuration.HiddenUnitsAt(t), HiddenWidth(view, boundaries[t], boundaries[t + 1]));
             macs += 2 * hidden * r + (Math.Min(configuration.MemoryLength, t) + 1) * r * r;
         }
         return macs;

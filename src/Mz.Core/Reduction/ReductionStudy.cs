@@ -8,8 +8,9 @@ namespace Mz.Core.Reduction;
 public sealed class ReductionStudyOptions
 {
     public MzReducerOptions Mz { get; set; } = new MzReducerOptions();
-    public IReadOnlyList<int> PruningUnits { get; set; } = new[] { 8, 12, 16, 24, 32, 40, 48, 56, 64 };
-    public IReadOnlyList<int> SvdRanks { get; set; } = new[] { 4, 8, 12, 16, 24, 32, 40, 48, 56, 64 };
+    // Up to 128: on a 256-wide layer, 128 kept units or an SVD rank of 128 already cost as much as the dense layer.
+    public IReadOnlyList<int> PruningUnits { get; set; } = new[] { 8, 12, 16, 24, 32, 40, 48, 56, 64, 96, 128 };
+    public IReadOnlyList<int> SvdRanks { get; set; } = new[] { 4, 8, 12, 16, 24, 32, 40, 48, 56, 64, 96, 128 };
 }
 
 /// <summary>

@@ -36,6 +36,13 @@ public static class MzDiagnostics
     public const string ReductionSampleLimitedId = "MZ0407";
     public const string InternalErrorId = "MZ0999";
 
+    /// <summary>
+    /// Diagnostic properties of MZ0101 / MZ0105 for the add-to-project code fix: the MSBuild item type that would make
+    /// the file part of the build (MzModel, MzCalibration) and the path to include, relative to the project folder.
+    /// </summary>
+    public const string ItemTypeProperty = "MzItemType";
+    public const string ItemPathProperty = "MzItemPath";
+
     private const string HelpBase = "https://github.com/mz-nn/mz/blob/main/docs/diagnostics/";
 
     private static DiagnosticDescriptor Rule(string id, string title, string message, string category, DiagnosticSeverity severity, string description) =>

@@ -37,7 +37,8 @@ internal sealed class CalibrationRows
         if (file == null)
         {
             var known = files.Where(f => f.Kind == "calibration").Select(f => f.SourcePath).OrderBy(p => p, StringComparer.Ordinal).ToList();
-            diagnostics.Add(DiagnosticInfo.Create(MzDiagnostics.CalibrationFileMissing, location, path, known.Count == 0 ? "none" : string.Join(", ", known)));
+            diagnostics.Add(DiagnosticInfo.Create(MzDiagnostics.CalibrationFileMissing, location, path, known.Count == 0 ? "none" : string.Join(", ", known))
+                .WithProperty(MzDiagnostics.ItemTypeProperty, "MzCalibration").WithProperty(MzDiagnostics.ItemPathProperty, normalized));
             return null;
         }
         if (file.Blob == null)

@@ -37,7 +37,8 @@ public static class NetworkPlanner
         if (file == null)
         {
             var known = files.Where(f => f.Kind == "model").Select(f => f.SourcePath).OrderBy(p => p, StringComparer.Ordinal).ToList();
-            diagnostics.Add(DiagnosticInfo.Create(MzDiagnostics.ModelFileMissing, location, requested, known.Count == 0 ? "none" : string.Join(", ", known)));
+            diagnostics.Add(DiagnosticInfo.Create(MzDiagnostics.ModelFileMissing, location, requested, known.Count == 0 ? "none" : string.Join(", ", known))
+                .WithProperty(MzDiagnostics.ItemTypeProperty, "MzModel").WithProperty(MzDiagnostics.ItemPathProperty, path));
             return new NetworkResult(null, diagnostics.ToEquatableArray());
         }
         if (file.Error != null || file.Blob == null)

@@ -61,7 +61,7 @@ public sealed class DigitsReductionTests
             for (int j = 0; j < single.Length; j++) Assert.Equal(reduced[i, j], single[j], 10);
         }
 
-        // Measured (docs/mz-reduction.md): 15.8x at validation 0.0196, test 0.0192, accuracy 0.969, agreement 0.997; peers ≤ 2.5x.
+        // Measured (docs/mz-reduction.md): 21.7x at validation 0.0176, test 0.0181, accuracy 0.961, agreement 0.994; peers ≤ 2.5x.
         foreach (var warning in study.Mz.Warnings) _output.WriteLine("warning: " + warning);
         Assert.True(chosen.ValidationError <= 0.02);
         Assert.True(chosen.MacRatio >= 12, $"MACs ratio {chosen.MacRatio:F1}");

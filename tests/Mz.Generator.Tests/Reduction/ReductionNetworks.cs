@@ -6,7 +6,7 @@ using Mz.Tests.Infrastructure;
 
 namespace Mz.Tests.Reduction;
 
-/// <summary>Networks and data for the reduction tests: a small seeded residual net and the committed digits-resmlp-deep.</summary>
+/// <summary>Networks and data for the reduction tests: a small seeded residual net, the committed digits-resmlp-deep and digits-deep-tanh-mlp.</summary>
 internal static class ReductionNetworks
 {
     /// <summary>d → embedding (width) → residual tanh blocks → readout, with seeded weights.</summary>
@@ -26,10 +26,15 @@ internal static class ReductionNetworks
 
     public static Matrix<double> DigitsTrainingRows() => TrainedModelAnalysisTests.TrainingRows("digits-resmlp-deep");
 
+    /// <summary>The plain deep tanh MLP 64-256×6-10 (no residual connections), trained by bench/Mz.ModelWriter.</summary>
+    public static LayerView DigitsDeepTanhMlp() => LayerView.FromGraph(LayerViewTests.Prepare("digits-deep-tanh-mlp"));
+
+    public static Matrix<double> DigitsDeepTanhMlpTrainingRows() => TrainedModelAnalysisTests.TrainingRows("digits-deep-tanh-mlp");
+
     /// <summary>The reference rows marked is_test: inputs, float64 logits of the full network, and labels.</summary>
-    public static (Matrix<double> Inputs, Matrix<double> Logits, double[] Labels) DigitsTestRows()
+    public static (Matrix<double> Inputs, Matrix<double> Logits, double[] Labels) DigitsTestRows(string model = "digits-resmlp-deep")
     {
-        var reference = new TrainedModel("digits-resmlp-deep").Reference;
+        var reference = NpzReader.Read(File.ReadAllBytes(Path.Combine(RepositoryPaths.TrainedModels, model, "reference.npz")), model);
         var x = reference["x"];
         var y = reference["y_f64"];
         var isTest = reference["is_test"].Data;
