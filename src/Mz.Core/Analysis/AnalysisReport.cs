@@ -42,6 +42,9 @@ public sealed class AnalysisReport
 
     public string[] Warnings { get; set; } = System.Array.Empty<string>();
 
+    /// <summary>What [MzReduce] chose and how it validated (null without [MzReduce]); the same object as the generated Reduction property.</summary>
+    public Reduction.ReductionSummary? Reduction { get; set; }
+
     /// <summary>A fixed-width text table (invariant culture) for logs and tools.</summary>
     public string Format()
     {

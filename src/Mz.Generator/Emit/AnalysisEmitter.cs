@@ -30,16 +30,26 @@ public static class AnalysisEmitter
         writer.Line("/// </summary>");
         writer.Line(EmitterContext.GeneratedCode);
         writer.Line($"public static {TypeName(typeof(AnalysisReport))} Analysis {{ get; }} = new {TypeName(typeof(AnalysisReport))}");
-        using (writer.Block(closeSuffix: ";")) WriteProperties(writer, report);
+        using (writer.Block(closeSuffix: ";")) WriteProperties(writer, report, plan.Reduced != null ? "Reduction" : null);
         EmitterContext.Close(scopes);
         return writer.ToString();
     }
 
-    internal static void WriteProperties(SourceWriter writer, object value)
+    /// <summary>
+    /// One line per public settable property of <paramref name="value"/>; a property of type
+    /// <see cref="Mz.Core.Reduction.ReductionSummary"/> is written as <paramref name="reductionReference"/> (another
+    /// generated member) or left out, since the cached analysis never carries one.
+    /// </summary>
+    internal static void WriteProperties(SourceWriter writer, object value, string? reductionReference = null)
     {
         foreach (var property in value.GetType().GetProperties(BindingFlags.Public | BindingFlags.Instance)
                      .Where(p => p.CanWrite && p.SetMethod!.IsPublic).OrderBy(p => p.MetadataToken))
         {
+            if (property.PropertyType == typeof(Mz.Core.Reduction.ReductionSummary))
+            {
+                if (reductionReference != null) writer.Line($"{property.Name} = {reductionReference},");
+                continue;
+            }
             var item = property.GetValue(value);
             if (item is LayerReport[] layers)
             {

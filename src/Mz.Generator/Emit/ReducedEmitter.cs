@@ -53,8 +53,14 @@ public static class ReducedEmitter
         writer.Line("/// </summary>");
         writer.Line(EmitterContext.GeneratedCode);
         string type = AnalysisEmitter.TypeName(typeof(ReductionSummary));
-        writer.Line($"public static {type} Reduction {{ get; }} = new {type}");
-        using (writer.Block(closeSuffix: ";")) AnalysisEmitter.WriteProperties(writer, summary);
+        writer.Line($"public static {type} Reduction => ReductionReport.Value;");
+        writer.Line();
+        writer.Line("// In a nested class so that it is built on first use, whichever partial file's initialisers run first (Analysis refers to it).");
+        using (writer.Block("private static class ReductionReport"))
+        {
+            writer.Line($"internal static readonly {type} Value = new {type}");
+            using (writer.Block(closeSuffix: ";")) AnalysisEmitter.WriteProperties(writer, summary);
+        }
         writer.Line();
     }
 

@@ -63,6 +63,10 @@ public sealed class GeneratedReductionTests
         _output.WriteLine($"worst relative difference generated float32 vs library float64: {worst:E2}");
         Assert.True(worst <= 1e-4, $"generated reduced code differs from the library network by {worst:E2}");
 
+        // The Analysis report carries the same summary.
+        var analysis = (Mz.Core.Analysis.AnalysisReport)build.Net.Type.GetProperty("Analysis")!.GetValue(null)!;
+        Assert.Same(summary, analysis.Reduction);
+
         var diagnostic = Assert.Single(build.Run.GeneratorDiagnostics, d => d.Id == "MZ0404" && d.GetMessage().Contains("'R.Net'"));
         Assert.Equal(DiagnosticSeverity.Info, diagnostic.Severity);
         Assert.Contains(chosen.MacCount.ToString(System.Globalization.CultureInfo.InvariantCulture), diagnostic.GetMessage());
