@@ -68,6 +68,13 @@ public sealed class MzStochastic
         _pass = new NoisyForwardPass(stack, noise);
     }
 
+    /// <summary>A network whose layer stack was read elsewhere (the generated code of a noise-declared network).</summary>
+    internal static MzStochastic FromLayerStack(StochasticLayerStack stack, LayerNoise noise)
+    {
+        noise.CheckMatches(stack);
+        return new MzStochastic(stack, noise);
+    }
+
     /// <summary>Loads an ONNX file with one noise level β for every hidden layer.</summary>
     /// <exception cref="InvalidDataException">The file is not a model Mz can read as a layer stack.</exception>
     public static MzStochastic Load(string path, double noiseLevel) => Load(File.ReadAllBytes(path), noiseLevel);
