@@ -62,6 +62,8 @@ public sealed partial class MzGenerator : IIncrementalGenerator
             spc.AddSource(plan.Declaration.HintStem + ".Mz.Weights.g.cs", SourceText.From(Stamp(WeightsEmitter.Emit(plan)), System.Text.Encoding.UTF8));
             if (plan.Analysis != null)
                 spc.AddSource(plan.Declaration.HintStem + ".Mz.Analysis.g.cs", SourceText.From(Stamp(AnalysisEmitter.Emit(plan)), System.Text.Encoding.UTF8));
+            if (plan.Noise != null)
+                spc.AddSource(plan.Declaration.HintStem + ".Mz.Noise.g.cs", SourceText.From(Stamp(StochasticEmitter.Emit(plan)), System.Text.Encoding.UTF8));
         });
     }
 

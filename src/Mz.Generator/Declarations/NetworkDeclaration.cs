@@ -29,6 +29,9 @@ public sealed record NetworkDeclaration(
     /// <summary>Where each declared layer's attribute is, for shape diagnostics (stripped from plans).</summary>
     public EquatableArray<LocationInfo> LayerLocations { get; init; } = EquatableArray<LocationInfo>.Empty;
 
+    /// <summary>Noise declared with Noise or NoisePerLayer; null for a noise-free network.</summary>
+    public NoiseDeclaration? Noise { get; init; }
+
     public bool IsDeclaredNetwork => WeightsPath.Length > 0;
 
     public TypeDeclarationInfo Type => Containers[Containers.Count - 1];

@@ -32,6 +32,9 @@ public sealed record NetworkPlan(
     /// <summary>The build-time MZ analysis when the declaration names calibration data.</summary>
     public AnalysisData? Analysis { get; init; }
 
+    /// <summary>The noisy network when the declaration gives Noise or NoisePerLayer.</summary>
+    public NoiseData? Noise { get; init; }
+
     /// <summary>The embedded resource carrying the model bytes, when weights are sliced from it at run time.</summary>
     public string? WeightResource { get; init; }
 
