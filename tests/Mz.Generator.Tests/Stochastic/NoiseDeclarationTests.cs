@@ -132,5 +132,29 @@ public sealed class NoiseDeclarationTests
         var rerun = run.Driver.RunGenerators(run.Input.Clone()).GetRunResult();
         foreach (var output in rerun.Results.SelectMany(r => r.TrackedOutputSteps.SelectMany(s => s.Value)).SelectMany(step => step.Outputs))
             Assert.True(output.Reason is IncrementalStepRunReason.Cached or IncrementalStepRunReason.Unchanged, $"output step {output.Reason}");
+
+        // A different σ is a different network: the output must regenerate, with the new level in it.
+        var tree = run.Input.SyntaxTrees.First();
+        var edited = run.Input.ReplaceSyntaxTree(tree, CSharpSyntaxTree.ParseText(tree.ToString().Replace("Noise = 0.05", "Noise = 0.1"), (CSharpParseOptions)tree.Options, tree.FilePath));
+        var changed = run.Driver.RunGenerators(edited);
+        var reasons = changed.GetRunResult().Results[0].TrackedOutputSteps.SelectMany(s => s.Value).SelectMany(s => s.Outputs).Select(o => o.Reason);
+        Assert.Contains(IncrementalStepRunReason.Modified, reasons);
+        Assert.Contains("noise: 0.1);", changed.GetRunResult().GeneratedTrees.Single(t => t.FilePath.EndsWith(".Mz.Noise.g.cs", StringComparison.Ordinal)).ToString());
+    }
+
+    [Fact]
+    public void PragmaSuppressesInvalidNoise()
+    {
+        var run = new GeneratorHarness()
+            .AddSource("""
+                using Mz;
+                #pragma warning disable MZ0006 // checked elsewhere
+                [MzNetwork("m.onnx", Noise = -1.0)]
+                #pragma warning restore MZ0006
+                public static partial class Net { }
+                """)
+            .AddModel("m.onnx", Moons)
+            .Run();
+        Assert.DoesNotContain(run.AnalyzerDiagnostics(), d => !d.IsSuppressed);
     }
 }
