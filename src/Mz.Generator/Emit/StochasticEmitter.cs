@@ -51,7 +51,8 @@ public static class StochasticEmitter
         writer.Line();
         WriteMomentClosure(writer, t);
         writer.Line();
-        WriteNetwork(writer, noise);
+        if (noise.ReadFromResource) WriteResourceNetwork(writer, plan, noise);
+        else WriteNetwork(writer, noise);
 
         EmitterContext.Close(scopes);
         return writer.ToString();
@@ -166,6 +167,26 @@ public static class StochasticEmitter
                 WriteValues(writer, "bias", readout.Bias);
                 writer.Line($"    {A}{readout.OutputActivation});");
             }
+        }
+    }
+
+    private static void WriteResourceNetwork(SourceWriter writer, NetworkPlan plan, NoiseData noise)
+    {
+        writer.Line("/// <summary>The layer stack, read from the embedded model on first use.</summary>");
+        writer.Line(EmitterContext.GeneratedCode);
+        using (writer.Block("private static class MzNoisy"))
+        {
+            writer.Line("// The model is larger than MzInlineWeightsMaxBytes and travels as this resource; rather than a second, float64");
+            writer.Line("// copy of its weights as source, the stack is read from it (length and SHA-256 checked) with the build's reader:");
+            writer.Line($"// {NoisePlanning.DescribeLayers(noise.Stack)}.");
+            writer.Line($"private const string ResourceName = \"{plan.WeightResource}\";");
+            writer.Line($"private const int ModelLength = {N(plan.ModelLength)};");
+            writer.Line($"private const string ModelSha256 = \"{plan.ModelHash}\";");
+            writer.Line();
+            writer.Line("// σ_n after hidden layer n.");
+            writer.Line($"private static readonly double[] Levels = {{ {string.Join(", ", noise.Levels.Select(Double))} }};");
+            writer.Line();
+            writer.Line($"internal static readonly {Runtime} Network = {Runtime}.FromModelResource(typeof(MzNoisy).Assembly, ResourceName, ModelLength, ModelSha256, Levels);");
         }
     }
 

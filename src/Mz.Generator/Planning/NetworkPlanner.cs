@@ -123,7 +123,7 @@ public static class NetworkPlanner
             ModelLength = file.Blob.Bytes.Length,
         };
         plan = plan with { Analysis = CalibrationAnalysis.Run(declaration, prepared, file.Blob.Hash, files, location, diagnostics, cancellationToken) };
-        plan = plan with { Noise = NoisePlanning.Run(declaration, prepared, file.Blob.Hash, location, diagnostics) };
+        plan = plan with { Noise = NoisePlanning.Run(declaration, prepared, file, location, diagnostics) };
         return new NetworkResult(plan, diagnostics.ToEquatableArray());
     }
 

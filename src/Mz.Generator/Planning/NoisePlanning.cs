@@ -7,6 +7,7 @@ using Mz.Core.Stochastic;
 using Mz.Generator.Declarations;
 using Mz.Generator.Diagnostics;
 using Mz.Generator.Model;
+using Mz.Generator.ModelFiles;
 
 namespace Mz.Generator.Planning;
 
@@ -16,11 +17,12 @@ namespace Mz.Generator.Planning;
 /// </summary>
 public sealed class NoiseData : IEquatable<NoiseData>
 {
-    public NoiseData(string key, StochasticLayerStack stack, double[] levels)
+    public NoiseData(string key, StochasticLayerStack stack, double[] levels, bool readFromResource)
     {
         Key = key;
         Stack = stack;
         Levels = levels;
+        ReadFromResource = readFromResource;
     }
 
     public string Key { get; }
@@ -30,6 +32,12 @@ public sealed class NoiseData : IEquatable<NoiseData>
 
     /// <summary>β_n after hidden layer n, one per layer of <see cref="Stack"/>.</summary>
     public double[] Levels { get; }
+
+    /// <summary>
+    /// The model travels as an embedded resource (too large for literals), so the generated code reads the stack from
+    /// it at run time instead of carrying a second, float64 copy of the weights as source.
+    /// </summary>
+    public bool ReadFromResource { get; }
 
     public bool Equals(NoiseData? other) => other is not null && other.Key == Key;
     public override bool Equals(object? obj) => Equals(obj as NoiseData);
@@ -44,7 +52,7 @@ public sealed class NoiseData : IEquatable<NoiseData>
 /// </summary>
 internal static class NoisePlanning
 {
-    public static NoiseData? Run(NetworkDeclaration declaration, PreparedGraph graph, string modelHash, LocationInfo? location, List<DiagnosticInfo> diagnostics)
+    public static NoiseData? Run(NetworkDeclaration declaration, PreparedGraph graph, ModelFile file, LocationInfo? location, List<DiagnosticInfo> diagnostics)
     {
         if (declaration.Noise is not { } noise) return null;
         StochasticLayerStack stack;
@@ -70,8 +78,10 @@ internal static class NoisePlanning
             return null;
         }
         var levels = noise.LevelsFor(stack.Depth);
-        string key = modelHash + "|" + string.Join(",", levels.Select(v => v.ToString("R", CultureInfo.InvariantCulture)));
-        return new NoiseData(key, stack, levels);
+        // Only a self-contained ONNX file can be re-read at run time; declared networks and external data keep literals.
+        bool fromResource = file.ResourceName != null && !declaration.IsDeclaredNetwork && file.Parts.Count == 0;
+        string key = file.Blob!.Hash + "|" + (fromResource ? "resource|" : "literals|") + string.Join(",", levels.Select(v => v.ToString("R", CultureInfo.InvariantCulture)));
+        return new NoiseData(key, stack, levels, fromResource);
     }
 
     /// <summary>"20 × residual tanh 2→2, then a sigmoid readout 2→1".</summary>

@@ -1,6 +1,9 @@
 using System;
 using System.Collections.Generic;
+using System.IO;
+using System.Reflection;
 using Mz.Core.Stochastic;
+using Mz.Kernels;
 
 namespace Mz;
 
@@ -34,6 +37,20 @@ public sealed class MzNoisyNetwork
 
     /// <summary>Starts describing a network whose rows have <paramref name="inputSize"/> values (generated code calls this once).</summary>
     public static MzNoisyNetworkBuilder Builder(int inputSize) => new(inputSize);
+
+    /// <summary>
+    /// The network of an ONNX model embedded as a manifest resource (models above MzInlineWeightsMaxBytes): checks the
+    /// resource's length and SHA-256 against the build's, reads the layer stack with the reader the build used and
+    /// adds <paramref name="noiseLevels"/> (one per hidden layer).
+    /// </summary>
+    /// <exception cref="InvalidDataException">The resource is missing or differs from the model the code was generated from.</exception>
+    public static MzNoisyNetwork FromModelResource(Assembly assembly, string resourceName, int modelLength, string modelSha256, double[] noiseLevels)
+    {
+        var stack = MzStochastic.ReadStack(MzWeightResource.Load(assembly, resourceName, modelLength, modelSha256));
+        var noise = new LayerNoise(noiseLevels);
+        noise.CheckMatches(stack);
+        return new MzNoisyNetwork(stack, noise);
+    }
 
     /// <summary>Values per input row.</summary>
     public int InputSize => _stack.InputWidth;

@@ -98,7 +98,7 @@ public sealed class MzStochastic
         return new MzStochastic(stack, noise);
     }
 
-    private static StochasticLayerStack ReadStack(byte[] onnx)
+    internal static StochasticLayerStack ReadStack(byte[] onnx)
     {
         try
         {

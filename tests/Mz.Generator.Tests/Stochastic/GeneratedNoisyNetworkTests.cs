@@ -208,6 +208,42 @@ public sealed class GeneratedNoisyNetworkTests : IClassFixture<StochasticResNetM
         }
     }
 
+    [Fact]
+    public void LargeModelsReadTheirStackFromTheEmbeddedModelAndMatchTheRuntime()
+    {
+        // digits-resmlp-deep (568 KB) travels as a resource; its noise file must not carry a second copy of the weights.
+        var model = new TrainedModel("digits-resmlp-deep");
+        var run = CompiledNoisyNetwork.Generate(model.OnnxBytes, "Noise = 0.02");
+        Assert.Empty(run.GeneratorDiagnostics);
+        var noiseFile = run.GeneratedSources.Single(s => s.HintName == "Samples.Net.Mz.Noise.g.cs").SourceText.ToString();
+        Assert.Contains("FromModelResource", noiseFile);
+        Assert.True(noiseFile.Length < 20_000, $"noise file has {noiseFile.Length} characters");
+        var network = new CompiledNoisyNetwork(run.EmitAndLoad(), "Samples.Net");
+        var runtime = MzStochastic.Load(model.OnnxBytes, 0.02);
+        Assert.Equal(runtime.Depth, network.NoisyLayerCount);
+
+        var x = model.Reference["x"].Data;
+        var expected = model.Reference["y_f64"].Data;
+        int width = network.Network.InputSize, outputs = network.Network.OutputSize;
+        var draws = new float[network.NoiseDrawCount];
+        var output = new float[outputs];
+        var mean = new double[outputs];
+        var variance = new double[outputs];
+        for (int row = 0; row < 5; row++)
+        {
+            var input = Enumerable.Range(0, width).Select(j => (float)x[row * width + j]).ToArray();
+            // No noise: the float64 reference outputs, rounded.
+            network.PredictNoisy(input, draws, output);
+            for (int o = 0; o < outputs; o++)
+                Assert.True(Math.Abs(output[o] - expected[row * outputs + o]) <= 1e-5 * Math.Max(1, Math.Abs(expected[row * outputs + o])), $"row {row}, output {o}");
+            // Moment closure is the run-time MzStochastic's, value for value.
+            network.MomentClosure(input, mean, variance, true);
+            var reference = runtime.MomentClosure(input.Select(v => (double)v).ToArray());
+            Assert.Equal(reference.Mean, mean);
+            Assert.Equal(reference.Variance, variance);
+        }
+    }
+
     /// <summary>The same network with every weight rounded to float32, so an ONNX float model carries it exactly.</summary>
     private static StochasticLayerStack FloatRepresentable(StochasticLayerStack stack)
     {
