@@ -184,7 +184,16 @@ public static class StochasticEmitter
             writer.Line($"private const string ModelSha256 = \"{plan.ModelHash}\";");
             writer.Line();
             writer.Line("// σ_n after hidden layer n.");
-            writer.Line($"private static readonly double[] Levels = {{ {string.Join(", ", noise.Levels.Select(Double))} }};");
+            var levels = noise.Levels.Select(Double).ToArray();
+            if (levels.Length <= 2 * ValuesPerLine)
+                writer.Line($"private static readonly double[] Levels = {{ {string.Join(", ", levels)} }};");
+            else
+            {
+                writer.Line("private static readonly double[] Levels =");
+                using (writer.Block(closeSuffix: ";"))
+                    for (int i = 0; i < levels.Length; i += 2 * ValuesPerLine)
+                        writer.Line(string.Join(", ", levels.Skip(i).Take(2 * ValuesPerLine)) + ",");
+            }
             writer.Line();
             writer.Line($"internal static readonly {Runtime} Network = {Runtime}.FromModelResource(typeof(MzNoisy).Assembly, ResourceName, ModelLength, ModelSha256, Levels);");
         }

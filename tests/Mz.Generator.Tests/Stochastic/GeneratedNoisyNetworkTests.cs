@@ -218,6 +218,7 @@ public sealed class GeneratedNoisyNetworkTests : IClassFixture<StochasticResNetM
         var noiseFile = run.GeneratedSources.Single(s => s.HintName == "Samples.Net.Mz.Noise.g.cs").SourceText.ToString();
         Assert.Contains("FromModelResource", noiseFile);
         Assert.True(noiseFile.Length < 20_000, $"noise file has {noiseFile.Length} characters");
+        _output.WriteLine(noiseFile.Substring(noiseFile.IndexOf("/// <summary>The layer stack", StringComparison.Ordinal)));
         var network = new CompiledNoisyNetwork(run.EmitAndLoad(), "Samples.Net");
         var runtime = MzStochastic.Load(model.OnnxBytes, 0.02);
         Assert.Equal(runtime.Depth, network.NoisyLayerCount);
