@@ -60,8 +60,9 @@ internal static class NoisePlanning
         {
             stack = StochasticLayerStackReader.Read(graph);
         }
-        catch (Exception e) when (e is NotSupportedException or ArgumentException)
+        catch (Exception e) when (e is not OperationCanceledException)
         {
+            // Whatever the reader trips over, the deterministic network is still fine: report it, keep Predict.
             diagnostics.Add(DiagnosticInfo.Create(MzDiagnostics.NoisyNetworkUnsupported, location, declaration.FullName, e.Message));
             return null;
         }
