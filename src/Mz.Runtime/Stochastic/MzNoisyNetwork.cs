@@ -9,8 +9,8 @@ namespace Mz;
 
 /// <summary>
 /// The run-time half of a network declared with noise (<c>[MzNetwork("m.onnx", Noise = 0.05)]</c>): the layer stack
-/// as float64 values fixed at build time, with Gaussian noise N(0, β_n² I) after every hidden layer and none after
-/// the readout. The generated <c>PredictNoisy</c>, <c>Expectation</c> and <c>MomentClosure</c> members delegate here,
+/// in float64 (written as literals at build time, or read from the embedded model for large ones), with Gaussian
+/// noise N(0, β_n² I) after every hidden layer and none after the readout. The generated <c>PredictNoisy</c>, <c>Expectation</c> and <c>MomentClosure</c> members delegate here,
 /// so the numerics are those of <see cref="MzStochastic"/>. Thread-safe: instances are immutable and scratch memory is
 /// per thread.
 /// </summary>

@@ -34,6 +34,14 @@ public sealed class GeneratedNoisyNetworkTests : IClassFixture<StochasticResNetM
         Assert.Equal(20, network.NoisyLayerCount);
         Assert.Equal(40, network.NoiseDrawCount);
         Assert.Equal(Enumerable.Repeat(_model.Sigma, 20), network.NoiseLevels);
+
+        // The run-time object behind the members also opens the rest of the toolbox (grid operators, densities).
+        var noisy = (MzNoisyNetwork)network.Network.Type.GetProperty("NoisyNetwork")!.GetValue(null)!;
+        var stochastic = noisy.ToStochastic();
+        Assert.Equal(20, stochastic.Depth);
+        var expected = _model.Reference["y_f64"].Data;
+        for (int row = 0; row < 10; row++)
+            Assert.True(Math.Abs(stochastic.Forward(_model.Input(row))[0] - expected[row]) <= 1e-12, $"row {row}");
     }
 
     [Fact]
