@@ -217,6 +217,38 @@ public sealed class GeneratedNoisyNetworkTests : IClassFixture<StochasticResNetM
     }
 
     [Fact]
+    public void DeclaredNetworkWithNoiseMatchesTheOnnxDeclaration()
+    {
+        // The attribute front end (safetensors + [MzResidual]/[MzDense]) builds its own graph; with noise declared it
+        // must give the same noisy network as the ONNX file.
+        string declaration = Mz.Tests.EndToEnd.DeclaredNetworkTests.Declarations[StochasticResNetModel.Name].Replace("InputSize = 2)]", "InputSize = 2, Noise = 0.05)]");
+        var run = new GeneratorHarness()
+            .AddSource("using Mz;\nnamespace D;\n" + declaration + "\npublic static partial class Declared { }")
+            .AddModel("w.safetensors", File.ReadAllBytes(Path.Combine(RepositoryPaths.TrainedModels, StochasticResNetModel.Name, "weights.safetensors")), format: "safetensors")
+            .Run();
+        Assert.Empty(run.GeneratorDiagnostics);
+        var declared = new CompiledNoisyNetwork(run.EmitAndLoad(), "D.Declared");
+        var onnx = Moons.Value;
+        Assert.Equal(onnx.NoiseDrawCount, declared.NoiseDrawCount);
+
+        var xi = _model.Trajectories["xi"].Data;
+        var draws = new float[40];
+        var (a, b) = (new float[1], new float[1]);
+        var (meanA, varianceA, meanB, varianceB) = (new double[1], new double[1], new double[1], new double[1]);
+        for (int i = 0; i < 16; i++)
+        {
+            var x = Row(_model.Input(i));
+            for (int k = 0; k < 40; k++) draws[k] = (float)xi[i * 8 * 40 + k];
+            onnx.PredictNoisy(x, draws, a);
+            declared.PredictNoisy(x, draws, b);
+            Assert.True(Math.Abs(a[0] - b[0]) <= 1e-7, $"input {i}: {a[0]:R} vs {b[0]:R}");
+            onnx.MomentClosure(x, meanA, varianceA, true);
+            declared.MomentClosure(x, meanB, varianceB, true);
+            Assert.True(Math.Abs(meanA[0] - meanB[0]) <= 1e-12 && Math.Abs(varianceA[0] - varianceB[0]) <= 1e-12, $"input {i}: closure differs");
+        }
+    }
+
+    [Fact]
     public void LargeModelsReadTheirStackFromTheEmbeddedModelAndMatchTheRuntime()
     {
         // digits-resmlp-deep (568 KB) travels as a resource; its noise file must not carry a second copy of the weights.
