@@ -285,6 +285,28 @@ public sealed class GeneratedNoisyNetworkTests : IClassFixture<StochasticResNetM
         }
     }
 
+    private delegate void DoubleClosure(ReadOnlySpan<double> input, Span<double> mean, Span<double> variance, bool fullCovariance);
+
+    [Fact]
+    public void Float64NetworksGetDoubleMembersAndAnExactClosure()
+    {
+        // A float64 graph computes in double, so the generated members take double rows and no float rounding enters.
+        var stack = LinearGaussianNetwork.Create(12, new[] { 2, 3, 2 }, new[] { false, false });
+        var run = CompiledNoisyNetwork.Generate(LinearOnnx(stack, float64: true), "Noise = 0.3");
+        Assert.Empty(run.GeneratorDiagnostics);
+        Assert.Contains("PredictNoisy(global::System.ReadOnlySpan<double> input", run.GeneratedSources.Single(s => s.HintName.EndsWith(".Mz.Noise.g.cs", StringComparison.Ordinal)).SourceText.ToString());
+        var type = run.EmitAndLoad().GetType("Samples.Net")!;
+        var closure = type.GetMethod("MomentClosure")!.CreateDelegate<DoubleClosure>();
+        var x = new[] { 0.3, -1.7 };
+        var exact = LinearGaussianNetwork.ExactMoments(stack, LayerNoise.Uniform(0.3, 2), x, new double[4]);
+        var (exactMean, exactVariance) = LinearGaussianNetwork.ExactOutput(stack, exact.Means[2], exact.Covariances[2]);
+        var mean = new double[1];
+        var variance = new double[1];
+        closure(x, mean, variance, true);
+        Assert.True(Math.Abs(mean[0] - exactMean) <= 1e-12 * Math.Max(1, Math.Abs(exactMean)), $"mean {mean[0]:R} vs {exactMean:R}");
+        Assert.True(Math.Abs(variance[0] - exactVariance) <= 1e-12 * exactVariance, $"variance {variance[0]:R} vs {exactVariance:R}");
+    }
+
     /// <summary>The same network with every weight rounded to float32, so an ONNX float model carries it exactly.</summary>
     private static StochasticLayerStack FloatRepresentable(StochasticLayerStack stack)
     {
@@ -295,17 +317,26 @@ public sealed class GeneratedNoisyNetworkTests : IClassFixture<StochasticResNetM
     }
 
     /// <summary>Gemm (transB = 1, [out, in] weights) per layer, each feeding the next: linear hidden layers, then the readout.</summary>
-    private static byte[] LinearOnnx(StochasticLayerStack stack)
+    private static byte[] LinearOnnx(StochasticLayerStack stack, bool float64 = false)
     {
-        var builder = new OnnxModelBuilder().Input("x", new long?[] { null, stack.InputWidth }).Output("y", new long?[] { null, stack.Readout.Outputs });
+        int elementType = float64 ? 11 : 1;
+        var builder = new OnnxModelBuilder().Input("x", new long?[] { null, stack.InputWidth }, elementType).Output("y", new long?[] { null, stack.Readout.Outputs }, elementType);
         string state = "x";
         for (int n = 0; n <= stack.Depth; n++)
         {
             var (weights, bias, inputs, outputs) = n < stack.Depth
                 ? (stack.Layers[n].Weights, stack.Layers[n].Bias, stack.Layers[n].Inputs, stack.Layers[n].Outputs)
                 : (stack.Readout.Weights, stack.Readout.Bias, stack.Readout.Inputs, stack.Readout.Outputs);
-            builder.Initializer($"w{n}", new long[] { outputs, inputs }, weights.Select(v => (float)v).ToArray());
-            builder.Initializer($"b{n}", new long[] { outputs }, bias.Select(v => (float)v).ToArray());
+            if (float64)
+            {
+                builder.DoubleInitializer($"w{n}", new long[] { outputs, inputs }, weights);
+                builder.DoubleInitializer($"b{n}", new long[] { outputs }, bias);
+            }
+            else
+            {
+                builder.Initializer($"w{n}", new long[] { outputs, inputs }, weights.Select(v => (float)v).ToArray());
+                builder.Initializer($"b{n}", new long[] { outputs }, bias.Select(v => (float)v).ToArray());
+            }
             string next = n < stack.Depth ? $"h{n + 1}" : "y";
             builder.Node("Gemm", new[] { state, $"w{n}", $"b{n}" }, new[] { next }, ("transB", 1L));
             state = next;
