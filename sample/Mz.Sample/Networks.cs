@@ -25,5 +25,7 @@ public static partial class CancerMlp { }
 [MzNetwork("models/digits-sklearn-mlp/model.onnx")]
 public static partial class DigitsSklearnMlp { }
 
-[MzNetwork("models/stochastic-resnet-2d/model.onnx")]
+// Declared with the noise it was trained with (σ = 0.05 after every residual block): besides Predict, the class gets
+// PredictNoisy, Expectation (Monte Carlo) and MomentClosure for E[y|x] and Var[y|x] of the noisy network.
+[MzNetwork("models/stochastic-resnet-2d/model.onnx", Noise = 0.05)]
 public static partial class StochasticResNet2d { }

@@ -64,6 +64,8 @@ public sealed partial class MzGenerator : IIncrementalGenerator
                 spc.AddSource(plan.Declaration.HintStem + ".Mz.Analysis.g.cs", SourceText.From(Stamp(AnalysisEmitter.Emit(plan)), System.Text.Encoding.UTF8));
             if (plan.Reduced != null)
                 spc.AddSource(plan.Declaration.HintStem + ".Mz.Reduced.g.cs", SourceText.From(Stamp(ReducedEmitter.Emit(plan)), System.Text.Encoding.UTF8));
+            if (plan.Noise != null)
+                spc.AddSource(plan.Declaration.HintStem + ".Mz.Noise.g.cs", SourceText.From(Stamp(StochasticEmitter.Emit(plan)), System.Text.Encoding.UTF8));
         });
     }
 

@@ -32,20 +32,19 @@ public sealed class MonteCarloEstimator
         {
             int count = (int)Math.Min(BatchSize, samples - (long)batch * BatchSize);
             var source = new GaussianNoiseSource(seed, (ulong)batch);
-            var finals = _pass.RunBatch(input, count, source);
-            int width = _pass.Stack.Width(_pass.Stack.Depth);
-            var y = new double[outputs];
+            var y = new double[count * outputs];
+            _pass.RunBatch(input, count, source, y);
             var mean = new double[outputs];
             var m2 = new double[outputs];
             for (int s = 0; s < count; s++)
             {
-                _pass.Stack.Readout.Apply(finals, s * width, y, 0);
                 for (int i = 0; i < outputs; i++)
                 {
                     // Welford update: stable when the variance is tiny relative to the mean.
-                    double delta = y[i] - mean[i];
+                    double value = y[s * outputs + i];
+                    double delta = value - mean[i];
                     mean[i] += delta / (s + 1);
-                    m2[i] += delta * (y[i] - mean[i]);
+                    m2[i] += delta * (value - mean[i]);
                 }
             }
             counts[batch] = count;

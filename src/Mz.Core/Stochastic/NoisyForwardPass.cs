@@ -105,31 +105,73 @@ public sealed class NoisyForwardPass
     }
 
     /// <summary>
-    /// Final states of <paramref name="count"/> independent passes from the same input, batched: the states are
-    /// stored sample-major in one array (count × N_L) so the per-layer loops stay allocation-free.
+    /// Outputs of <paramref name="count"/> independent passes from the same input, batched layer by layer: the
+    /// batch is held unit-major (value i of sample s at [i·count + s]), so every affine map is a sequence of
+    /// contiguous multiply-adds over the samples, which run as SIMD vectors where the target has them. Each
+    /// element sees the same operations in the same order as <see cref="StochasticLayer.Apply(double[], int, double[], int)"/>
+    /// (no fused multiply-add), and the draws are consumed in the same order as one pass after another
+    /// (layer n: sample by sample, unit by unit), so the result does not depend on the batching. Writes count ×
+    /// outputs values, sample-major, into <paramref name="outputs"/>.
     /// </summary>
-    public double[] RunBatch(double[] input, int count, GaussianNoiseSource source)
+    public void RunBatch(double[] input, int count, GaussianNoiseSource source, double[] outputs)
     {
+        if (input.Length != _stack.InputWidth) throw new ArgumentException($"the network takes {_stack.InputWidth} inputs, got {input.Length}");
+        var readout = _stack.Readout;
+        if (outputs.Length < count * readout.Outputs) throw new ArgumentException($"{count} samples need {count * readout.Outputs} output values, got {outputs.Length}");
         int width = _stack.MaxWidth;
         var current = new double[count * width];
         var next = new double[count * width];
-        for (int s = 0; s < count; s++) Array.Copy(input, 0, current, s * width, input.Length);
+        var sums = new double[count];
+        for (int i = 0; i < input.Length; i++)
+            for (int s = 0; s < count; s++) current[i * count + s] = input[i];
         for (int n = 0; n < _stack.Depth; n++)
         {
             var layer = _stack.Layers[n];
-            double level = _noise[n];
-            for (int s = 0; s < count; s++)
+            double step = layer.ResidualStep ?? 0;
+            for (int i = 0; i < layer.Outputs; i++)
             {
-                int offset = s * width;
-                layer.Apply(current, offset, next, offset);
-                if (level != 0)
-                    for (int i = 0; i < layer.Outputs; i++) next[offset + i] += level * source.NextStandardNormal();
+                AffineOverSamples(layer.Weights, layer.Bias[i], i * layer.Inputs, layer.Inputs, current, sums, count);
+                int row = i * count;
+                for (int s = 0; s < count; s++)
+                {
+                    double activated = LayerActivations.Apply(layer.Activation, sums[s]);
+                    next[row + s] = layer.IsResidual ? current[row + s] + step * activated : activated;
+                }
             }
+            double level = _noise[n];
+            if (level != 0)
+                for (int s = 0; s < count; s++)
+                    for (int i = 0; i < layer.Outputs; i++) next[i * count + s] += level * source.NextStandardNormal();
             (current, next) = (next, current);
         }
-        var result = new double[count * _stack.Width(_stack.Depth)];
-        int final = _stack.Width(_stack.Depth);
-        for (int s = 0; s < count; s++) Array.Copy(current, s * width, result, s * final, final);
-        return result;
+        for (int o = 0; o < readout.Outputs; o++)
+        {
+            AffineOverSamples(readout.Weights, readout.Bias[o], o * readout.Inputs, readout.Inputs, current, sums, count);
+            for (int s = 0; s < count; s++) outputs[s * readout.Outputs + o] = LayerActivations.Apply(readout.OutputActivation, sums[s]);
+        }
+    }
+
+    /// <summary>sums[s] = bias + Σ_j weights[row + j]·state[j·count + s], accumulated in j order like the one-pass code.</summary>
+    private static void AffineOverSamples(double[] weights, double bias, int row, int inputs, double[] state, double[] sums, int count)
+    {
+        for (int s = 0; s < count; s++) sums[s] = bias;
+        for (int j = 0; j < inputs; j++)
+        {
+            double w = weights[row + j];
+            int offset = j * count;
+            int s = 0;
+#if NET8_0_OR_GREATER
+            // Separate multiply and add per lane: bit-identical to the scalar loop below.
+            int lanes = System.Numerics.Vector<double>.Count;
+            var weight = new System.Numerics.Vector<double>(w);
+            for (; s <= count - lanes; s += lanes)
+            {
+                var x = new System.Numerics.Vector<double>(state, offset + s);
+                var sum = new System.Numerics.Vector<double>(sums, s);
+                (sum + weight * x).CopyTo(sums, s);
+            }
+#endif
+            for (; s < count; s++) sums[s] += w * state[offset + s];
+        }
     }
 }

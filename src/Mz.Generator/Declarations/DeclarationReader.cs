@@ -60,6 +60,7 @@ public static class DeclarationReader
             }
         }
 
+        var noise = NoiseDeclarationReader.Read(attribute, attributeSyntax, attributeLocation, diagnostics, cancellationToken);
         var (layers, layerLocations) = ReadLayers(symbol, cancellationToken);
         bool hasModel = attribute.ConstructorArguments.Length > 0;
         if (hasModel && string.IsNullOrWhiteSpace(modelPath))
@@ -90,6 +91,7 @@ public static class DeclarationReader
             Layers = layers.ToEquatableArray(),
             LayerLocations = layerLocations.ToEquatableArray(),
             Reduce = reduce,
+            Noise = noise,
         };
     }
 

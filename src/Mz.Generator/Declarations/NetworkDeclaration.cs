@@ -32,6 +32,9 @@ public sealed record NetworkDeclaration(
     /// <summary>The [MzReduce] request, when the class carries one.</summary>
     public ReductionRequest? Reduce { get; init; }
 
+    /// <summary>Noise declared with Noise or NoisePerLayer; null for a noise-free network.</summary>
+    public NoiseDeclaration? Noise { get; init; }
+
     public bool IsDeclaredNetwork => WeightsPath.Length > 0;
 
     public TypeDeclarationInfo Type => Containers[Containers.Count - 1];

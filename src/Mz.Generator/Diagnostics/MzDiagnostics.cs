@@ -14,6 +14,7 @@ public static class MzDiagnostics
     public const string InvalidAttributeArgumentId = "MZ0003";
     public const string ClassNotStaticId = "MZ0004";
     public const string SpanLengthMismatchId = "MZ0005";
+    public const string InvalidNoiseId = "MZ0006";
     public const string ModelFileMissingId = "MZ0101";
     public const string ModelMalformedId = "MZ0102";
     public const string OpsetUnsupportedId = "MZ0103";
@@ -26,6 +27,8 @@ public static class MzDiagnostics
     public const string FixedBatchId = "MZ0204";
     public const string DeclaredLayerMismatchId = "MZ0205";
     public const string TrainingModeId = "MZ0206";
+    public const string NoiseLayerCountMismatchId = "MZ0207";
+    public const string NoisyNetworkUnsupportedId = "MZ0208";
     public const string InterpreterFallbackId = "MZ0301";
     public const string AnalysisSummaryId = "MZ0401";
     public const string AnalysisWarningId = "MZ0402";
@@ -77,6 +80,12 @@ public static class MzDiagnostics
         "'{0}' gets {1} values here, but {2} needs {3}; the call will throw ArgumentException",
         "Mz.Usage", DiagnosticSeverity.Warning,
         "A constant-length array or stackalloc passed to Predict must hold exactly one row; to PredictBatch a whole number of rows.");
+
+    public static readonly DiagnosticDescriptor InvalidNoise = Rule(InvalidNoiseId,
+        "Invalid noise declaration",
+        "The [MzNetwork] argument '{0}' is not a valid noise declaration: {1}",
+        "Mz.Usage", DiagnosticSeverity.Error,
+        "Noise = σ or NoisePerLayer = new[] { σ_0, σ_1, ... } gives the standard deviation of the Gaussian noise after each hidden layer; every σ must be a finite number ≥ 0, and only one of the two may be given.");
 
     public static readonly DiagnosticDescriptor ModelFileMissing = Rule(ModelFileMissingId,
         "Model file is not part of the build",
@@ -149,6 +158,18 @@ public static class MzDiagnostics
         "Mz.Network", DiagnosticSeverity.Error,
         "Mz compiles inference graphs: BatchNormalization with training_mode=1 (or is_test=0, or its running-statistics outputs) and Dropout in training mode are rejected; export the model in evaluation mode.");
 
+    public static readonly DiagnosticDescriptor NoiseLayerCountMismatch = Rule(NoiseLayerCountMismatchId,
+        "Noise levels do not match the hidden layers",
+        "'{0}' declares {1} noise levels (NoisePerLayer) but the network has {2} hidden layers: {3}",
+        "Mz.Network", DiagnosticSeverity.Error,
+        "NoisePerLayer needs one σ per hidden layer or residual block, in order; the readout gets no noise. Predict is still generated; the noisy members are not.");
+
+    public static readonly DiagnosticDescriptor NoisyNetworkUnsupported = Rule(NoisyNetworkUnsupportedId,
+        "Network cannot run as a noisy network",
+        "'{0}' cannot run as a noisy network: {1}",
+        "Mz.Network", DiagnosticSeverity.Error,
+        "Noise needs a feed-forward stack of dense or residual layers (Gemm/MatMul + bias, ReLU/tanh/sigmoid/exact GELU or none, optional scalar step and residual Add) ending in an affine readout with an optional activation. Predict is still generated; the noisy members are not.");
+
     public static readonly DiagnosticDescriptor InterpreterFallback = Rule(InterpreterFallbackId,
         "Node runs through the runtime interpreter",
         "Node '{0}' ({1}) of '{2}' has no specialised kernel and runs through the runtime interpreter (slower, allocates)",
@@ -210,6 +231,7 @@ public static class MzDiagnostics
         InvalidAttributeArgumentId => InvalidAttributeArgument,
         ClassNotStaticId => ClassNotStatic,
         SpanLengthMismatchId => SpanLengthMismatch,
+        InvalidNoiseId => InvalidNoise,
         ModelFileMissingId => ModelFileMissing,
         ModelMalformedId => ModelMalformed,
         OpsetUnsupportedId => OpsetUnsupported,
@@ -222,6 +244,8 @@ public static class MzDiagnostics
         FixedBatchId => FixedBatch,
         DeclaredLayerMismatchId => DeclaredLayerMismatch,
         TrainingModeId => TrainingMode,
+        NoiseLayerCountMismatchId => NoiseLayerCountMismatch,
+        NoisyNetworkUnsupportedId => NoisyNetworkUnsupported,
         InterpreterFallbackId => InterpreterFallback,
         AnalysisSummaryId => AnalysisSummary,
         AnalysisWarningId => AnalysisWarning,

@@ -35,6 +35,9 @@ public sealed record NetworkPlan(
     /// <summary>The [MzReduce] entry points: a reduced network, or the full one when none met the tolerance.</summary>
     public ReducedPlan? Reduced { get; init; }
 
+    /// <summary>The noisy network when the declaration gives Noise or NoisePerLayer.</summary>
+    public NoiseData? Noise { get; init; }
+
     /// <summary>The embedded resource carrying the model bytes, when weights are sliced from it at run time.</summary>
     public string? WeightResource { get; init; }
 

@@ -131,6 +131,7 @@ public static class NetworkPlanner
             Reduced = ReductionPlanning.Run(declaration, prepared, file.Blob.Hash, calibration, lowering.MultiplyAdds, inputs[0].Identifier, outputs[0].Identifier,
                 location, diagnostics, cancellationToken),
         };
+        plan = plan with { Noise = NoisePlanning.Run(declaration, prepared, file, location, diagnostics) };
         return new NetworkResult(plan, diagnostics.ToEquatableArray());
     }
 

@@ -44,4 +44,14 @@ public sealed class MzNetworkAttribute : Attribute
 
     /// <summary>Calibration rows for analysis and reduction: <c>"data/calib.npz:x"</c> (an .npy, or an .npz with a key; default key <c>x</c>).</summary>
     public string? Calibration { get; set; }
+
+    /// <summary>
+    /// Runs the network as a noisy network as well: additive Gaussian noise with this standard deviation σ after every
+    /// hidden layer or residual block (never after the readout). The generator then adds <c>PredictNoisy</c>,
+    /// <c>Expectation</c> (Monte Carlo) and <c>MomentClosure</c>; <c>Predict</c> stays noise-free.
+    /// </summary>
+    public double Noise { get; set; }
+
+    /// <summary>Like <see cref="Noise"/> with one σ per hidden layer, in order (0 leaves a layer noise-free); use one of the two.</summary>
+    public double[]? NoisePerLayer { get; set; }
 }

@@ -17,7 +17,7 @@ public sealed class MzDensityGrid
         Values = values;
     }
 
-    /// <summary>n: the density is that of X_n (1 ≤ n ≤ L).</summary>
+    /// <summary>n: the density is that of X_n (1 ≤ n ≤ L; 0 for the input density of a propagated distribution).</summary>
     public int Layer { get; }
 
     /// <summary>Coordinates of grid point (0, 0, 0).</summary>

@@ -68,6 +68,13 @@ public sealed class MzStochastic
         _pass = new NoisyForwardPass(stack, noise);
     }
 
+    /// <summary>A network whose layer stack was read elsewhere (the generated code of a noise-declared network).</summary>
+    internal static MzStochastic FromLayerStack(StochasticLayerStack stack, LayerNoise noise)
+    {
+        noise.CheckMatches(stack);
+        return new MzStochastic(stack, noise);
+    }
+
     /// <summary>Loads an ONNX file with one noise level β for every hidden layer.</summary>
     /// <exception cref="InvalidDataException">The file is not a model Mz can read as a layer stack.</exception>
     public static MzStochastic Load(string path, double noiseLevel) => Load(File.ReadAllBytes(path), noiseLevel);
@@ -91,7 +98,7 @@ public sealed class MzStochastic
         return new MzStochastic(stack, noise);
     }
 
-    private static StochasticLayerStack ReadStack(byte[] onnx)
+    internal static StochasticLayerStack ReadStack(byte[] onnx)
     {
         try
         {
@@ -218,6 +225,45 @@ public sealed class MzStochastic
     }
 
     /// <summary>
+    /// The density of X_n when the input itself is random, X_0 ~ <paramref name="inputDensity"/> (any non-negative
+    /// function; it is sampled on the layer-0 grid over [<paramref name="inputLower"/>, <paramref name="inputUpper"/>],
+    /// cut to that box and normalised there), on the grid of each requested layer (0 ≤ n ≤ L; 0 gives the sampled
+    /// input density), by one forward sweep of the transfer operators. Builds its own grids with
+    /// <paramref name="settings"/> (default: <see cref="Settings"/>) and leaves the cached operators alone.
+    /// </summary>
+    /// <exception cref="NotSupportedException">Some state has more than three dimensions.</exception>
+    public IReadOnlyList<MzDensityGrid> PropagateDensity(Func<double[], double> inputDensity, double[] inputLower, double[] inputUpper, IReadOnlyCollection<int> layers, MzOperatorSettings? settings = null)
+    {
+        if (inputDensity == null) throw new ArgumentNullException(nameof(inputDensity));
+        CheckInput(inputLower);
+        CheckInput(inputUpper);
+        for (int a = 0; a < InputSize; a++)
+            if (!(inputUpper[a] > inputLower[a])) throw new ArgumentException($"the input box is empty along axis {a}: [{inputLower[a]}, {inputUpper[a]}]");
+        foreach (var n in layers)
+            if (n < 0 || n > Depth) throw new ArgumentOutOfRangeException(nameof(layers), $"layer {n} is outside 0..{Depth}");
+        var propagator = BuildOperators((double[])inputLower.Clone(), (double[])inputUpper.Clone(), 0, settings).Propagator;
+        var start = propagator.Grids[0].Sample(x =>
+        {
+            for (int a = 0; a < x.Length; a++)
+                if (x[a] < inputLower[a] || x[a] > inputUpper[a]) return 0;
+            double value = inputDensity(x);
+            return value > 0 && !double.IsInfinity(value) ? value : 0;
+        });
+        double mass = 0;
+        foreach (var v in start) mass += v;
+        mass *= propagator.Grids[0].CellVolume;
+        if (!(mass > 0)) throw new ArgumentException("the input density is zero everywhere in the input box", nameof(inputDensity));
+        for (int i = 0; i < start.Length; i++) start[i] /= mass;
+
+        var densities = propagator.Forward(start);
+        return layers.Distinct().OrderBy(n => n).Select(n =>
+        {
+            var grid = propagator.Grids[n];
+            return new MzDensityGrid(n, (double[])grid.Origin.Clone(), grid.Spacing, (int[])grid.Counts.Clone(), densities[n]);
+        }).ToArray();
+    }
+
+    /// <summary>
     /// The MZ split (1.6) of the backward propagation at layer <paramref name="layer"/> for X_0 ~ N(inputMean,
     /// inputStd² I), with Mori projections onto polynomials of degree ≤ <paramref name="degree"/> in each layer's
     /// state: streaming, memory per lag and noise terms with their L²(μ_n) norms
@@ -259,14 +305,15 @@ public sealed class MzStochastic
         return _operators;
     }
 
-    private OperatorCache BuildOperators(double[] lower, double[] upper, int output)
+    private OperatorCache BuildOperators(double[] lower, double[] upper, int output, MzOperatorSettings? settings = null)
     {
+        settings ??= Settings;
         var options = new GridOperatorOptions
         {
-            Spacing = Settings.Spacing,
-            HermitePoints = Settings.HermitePoints,
-            NoiseIntegration = Settings.UseGridConvolution ? NoiseIntegration.GridConvolution : NoiseIntegration.GaussHermite,
-            MaxParallelism = Settings.MaxParallelism,
+            Spacing = settings.Spacing,
+            HermitePoints = settings.HermitePoints,
+            NoiseIntegration = settings.UseGridConvolution ? NoiseIntegration.GridConvolution : NoiseIntegration.GaussHermite,
+            MaxParallelism = settings.MaxParallelism,
         };
         return new OperatorCache(new GridOperatorPropagator(_stack, _noise, lower, upper, options), lower, upper, output);
     }

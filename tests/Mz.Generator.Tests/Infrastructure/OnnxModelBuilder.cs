@@ -24,6 +24,18 @@ public sealed class OnnxModelBuilder
         return this;
     }
 
+    /// <summary>A float64 (DOUBLE) initializer with raw_data.</summary>
+    public OnnxModelBuilder DoubleInitializer(string name, long[] dims, double[] values)
+    {
+        var w = new Writer();
+        foreach (var d in dims) w.Varint(1, (ulong)d);
+        w.Varint(2, 11);
+        var raw = new byte[values.Length * 8];
+        Buffer.BlockCopy(values, 0, raw, 0, raw.Length);
+        _initializers.Add(w.String(8, name).Bytes(9, raw).ToArray());
+        return this;
+    }
+
     /// <summary>A float32 TensorProto with raw_data, as initializers and backend-test .pb files store them.</summary>
     public static byte[] FloatTensor(string name, long[] dims, float[] values)
     {

@@ -6,10 +6,10 @@ using ScottPlot;
 
 namespace Mz.Cli.Propagating;
 
-/// <summary>PNG plots of a noisy propagation: the state density after selected layers (2-D states) and memory norms by lag.</summary>
+/// <summary>PNG plots of a noisy propagation: the state density after selected layers from the point input and from an input distribution (2-D states), and memory norms by lag.</summary>
 public static class PropagationPlots
 {
-    public static IReadOnlyList<string> Write(MzStochastic network, double sigma, double[] input, string folder)
+    public static IReadOnlyList<string> Write(MzStochastic network, double sigma, double[] input, string folder, InputDistribution? distribution = null)
     {
         Directory.CreateDirectory(folder);
         var files = new List<string>();
@@ -20,38 +20,16 @@ public static class PropagationPlots
             foreach (var density in network.PropagateDensity(input, layers))
             {
                 string path = Path.Combine(folder, $"density-layer{density.Layer:D2}.png");
-                // Values run with axis 0 fastest; crop to where the density is above 0.1 % of its peak.
-                int nx = density.Counts[0], ny = density.Counts[1];
-                double peak = density.Values.Max();
-                int x0 = nx, x1 = -1, y0 = ny, y1 = -1;
-                for (int j = 0; j < ny; j++)
-                    for (int i = 0; i < nx; i++)
-                        if (density.Values[i + nx * j] > 1e-3 * peak) { x0 = Math.Min(x0, i); x1 = Math.Max(x1, i); y0 = Math.Min(y0, j); y1 = Math.Max(y1, j); }
-                int margin = 5;
-                x0 = Math.Max(0, x0 - margin); y0 = Math.Max(0, y0 - margin);
-                x1 = Math.Min(nx - 1, x1 + margin); y1 = Math.Min(ny - 1, y1 + margin);
-                // The transfer operator is the adjoint of cubic-spline interpolation, whose negative lobes leave a
-                // grid-scale checkerboard; averaging 2×2 cells shows the density itself (the title says so).
-                var values = new double[y1 - y0 + 1, x1 - x0 + 1];
-                for (int j = y0; j <= y1; j++)
-                    for (int i = x0; i <= x1; i++)
-                    {
-                        int i2 = Math.Min(i + 1, nx - 1), j2 = Math.Min(j + 1, ny - 1);
-                        double average = 0.25 * (density.Values[i + nx * j] + density.Values[i2 + nx * j] + density.Values[i + nx * j2] + density.Values[i2 + nx * j2]);
-                        values[y1 - j, i - x0] = Math.Max(0, average);
-                    }
                 var plot = new Plot();
-                var heatmap = plot.Add.Heatmap(values);
-                heatmap.Extent = new CoordinateRect(density.Origin[0] + density.Spacing * x0, density.Origin[0] + density.Spacing * x1,
-                    density.Origin[1] + density.Spacing * y0, density.Origin[1] + density.Spacing * y1);
-                heatmap.Colormap = new ScottPlot.Colormaps.Turbo();
-                plot.Add.ColorBar(heatmap);
+                DensityHeatmap.Add(plot, density, "density");
                 plot.Title($"Density of the state after layer {density.Layer} of {depth} (σ = {sigma}, 2×2-cell averages)");
                 plot.XLabel("x₁");
                 plot.YLabel("x₂");
                 plot.SavePng(path, 700, 600);
                 files.Add(path);
             }
+            // A point input only spreads; a distribution of inputs shows the layers moving and splitting the mass.
+            files.Add(DistributionPlot.Write(network, sigma, distribution ?? InputDistribution.GaussianAround(input), folder));
         }
 
         // Memory norms of the backward MZ split at a few layers: index 0 streaming, k ≥ 1 memory of lag k.

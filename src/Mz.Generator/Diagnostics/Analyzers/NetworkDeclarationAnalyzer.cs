@@ -16,7 +16,8 @@ namespace Mz.Generator.Diagnostics.Analyzers;
 public sealed class NetworkDeclarationAnalyzer : DiagnosticAnalyzer
 {
     public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(
-        MzDiagnostics.ClassNotPartial, MzDiagnostics.GenericContainer, MzDiagnostics.InvalidAttributeArgument, MzDiagnostics.ClassNotStatic);
+        MzDiagnostics.ClassNotPartial, MzDiagnostics.GenericContainer, MzDiagnostics.InvalidAttributeArgument, MzDiagnostics.ClassNotStatic,
+        MzDiagnostics.InvalidNoise);
 
     public override void Initialize(AnalysisContext context)
     {
