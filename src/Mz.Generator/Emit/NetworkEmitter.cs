@@ -237,6 +237,10 @@ public static class NetworkEmitter
             case NarrowDenseStep d when d.Accumulate:
                 writer.Line($"{K}NarrowDenseKernel.Accumulate<{t}>({d.Input}, {weights}.{d.Weight}, {d.Output}, {N(d.K)}, {N(d.N)});");
                 break;
+            case NarrowDenseStep d when d.Input2 != null:
+                writer.Line($"{K}NarrowDenseKernel.Forward<{t}>({d.Input}, {weights}.{d.Weight}, {N(d.K)}, {d.Input2}, {weights}.{d.Weight2}, {N(d.K2)},");
+                writer.Line($"    {(d.Bias != null ? weights + "." + d.Bias : "default")}, {d.Output}, {N(d.N)});");
+                break;
             case NarrowDenseStep d:
                 writer.Line($"{K}NarrowDenseKernel.Forward<{t}>({d.Input}, {weights}.{d.Weight}, {(d.Bias != null ? weights + "." + d.Bias : "default")}, {d.Output}, {N(d.K)}, {N(d.N)});");
                 break;

@@ -43,9 +43,15 @@ public sealed record FallbackStep(string Comment, string OpType, string NodeName
 
 /// <summary>
 /// y[m, n] = b[n] + x[m, k] · Wᵀ with W row-major [N, K] (the narrow kernel: one dot product per output, no panel
-/// padding); with <see cref="Accumulate"/> the product is added to y instead (no bias).
+/// padding); with <see cref="Accumulate"/> the product is added to y instead (no bias). A second product
+/// (<see cref="Input2"/> · <see cref="Weight2"/>ᵀ, K2 inputs) may be summed in the same pass.
 /// </summary>
-public sealed record NarrowDenseStep(string Comment, string Input, string Output, long K, long N, string Weight, string? Bias, bool Accumulate) : PlanStep(Comment);
+public sealed record NarrowDenseStep(string Comment, string Input, string Output, long K, long N, string Weight, string? Bias, bool Accumulate) : PlanStep(Comment)
+{
+    public string? Input2 { get; init; }
+    public string? Weight2 { get; init; }
+    public long K2 { get; init; }
+}
 
 /// <summary>
 /// The out-of-distribution check of one reduced state: ratios[m] = max(ratios[m], ‖W ẑ + c‖² / bound) per row, W the

@@ -100,12 +100,18 @@ internal sealed class ReducedLowering
 
             if (stage.OutputMap == null)
                 throw new NotSupportedException("a stage without an output map (scaled identity) has no generated form");
-            Narrow($"stage {N(s)}: ẑ_{N(s + 1)} = B σ(…) + c, the hidden units mapped to {N(stage.OutputRank)} reduced coordinates",
-                hidden, next, stage.OutputMap, name + "OutputMap", stage.Offset, name + "Offset", accumulate: false);
+            if (stage.Linear != null)
+            {
+                // Output map and linear term in one pass: the same sums, in the same order, as two calls.
+                var second = AddRowMajor(name + "Linear", $"stage {N(s)}: linear term L of ẑ_{N(s + 1)} = B σ(…) + L ẑ_{N(s)} + c", stage.Linear);
+                Narrow($"stage {N(s)}: ẑ_{N(s + 1)} = B σ(…) + L ẑ_{N(s)} + c, the hidden units mapped to {N(stage.OutputRank)} reduced coordinates plus the linear term",
+                    hidden, next, stage.OutputMap, name + "OutputMap", stage.Offset, name + "Offset", accumulate: false, (z, second, stage.Linear.ColumnCount));
+            }
+            else
+                Narrow($"stage {N(s)}: ẑ_{N(s + 1)} = B σ(…) + c, the hidden units mapped to {N(stage.OutputRank)} reduced coordinates",
+                    hidden, next, stage.OutputMap, name + "OutputMap", stage.Offset, name + "Offset", accumulate: false);
             if (stage.IdentitySkip)
                 _steps.Add(new AddStep($"stage {N(s)}: identity skip, ẑ_{N(s + 1)} += ẑ_{N(s)}", next, z, next, stage.OutputRank, 1.0));
-            if (stage.Linear != null)
-                Narrow($"stage {N(s)}: linear term, ẑ_{N(s + 1)} += L ẑ_{N(s)}", z, next, stage.Linear, name + "Linear", null, "", accumulate: true);
             for (int k = 1; k <= stage.MemoryLength; k++)
                 Narrow($"stage {N(s)}: memory term {N(k)}, ẑ_{N(s + 1)} += Ω^({N(k)}) ẑ_{N(s - k)} (truncated MZ memory)",
                     states[s - k], next, stage.MemoryKernels[k - 1], name + "Memory" + N(k), null, "", accumulate: true);
@@ -122,16 +128,29 @@ internal sealed class ReducedLowering
         return offset;
     }
 
-    private void Narrow(string comment, string input, string output, Matrix<double> matrix, string weightName, Vector<double>? bias, string biasName, bool accumulate)
+    private void Narrow(string comment, string input, string output, Matrix<double> matrix, string weightName, Vector<double>? bias, string biasName, bool accumulate,
+        (string Input, string Weight, int K)? second = null)
+    {
+        int n = matrix.RowCount, k = matrix.ColumnCount;
+        string weight = AddRowMajor(weightName, comment, matrix);
+        string? biasId = bias == null ? null : AddWeight(biasName, $"{comment} — offset [{N(n)}]", bias.ToArray());
+        var step = new NarrowDenseStep(comment, input, output, k, n, weight, biasId, accumulate);
+        _macs += (long)k * n;
+        if (second is { } extra)
+        {
+            step = step with { Input2 = extra.Input, Weight2 = extra.Weight, K2 = extra.K };
+            _macs += (long)extra.K * n;
+        }
+        _steps.Add(step);
+    }
+
+    private string AddRowMajor(string weightName, string comment, Matrix<double> matrix)
     {
         int n = matrix.RowCount, k = matrix.ColumnCount;
         var rowMajor = new double[(long)n * k];
         for (int j = 0; j < n; j++)
             for (int p = 0; p < k; p++) rowMajor[(long)j * k + p] = matrix[j, p];
-        string weight = AddWeight(weightName, $"{comment} — matrix [{N(n)}, {N(k)}], row-major", rowMajor);
-        string? biasId = bias == null ? null : AddWeight(biasName, $"{comment} — offset [{N(n)}]", bias.ToArray());
-        _steps.Add(new NarrowDenseStep(comment, input, output, k, n, weight, biasId, accumulate));
-        _macs += (long)k * n;
+        return AddWeight(weightName, $"{comment} — matrix [{N(n)}, {N(k)}], row-major", rowMajor);
     }
 
     private void Guard(ReducedStateBounds? guard, int state, string buffer, int rank)

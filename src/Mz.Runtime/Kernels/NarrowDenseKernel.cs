@@ -27,23 +27,39 @@ namespace Mz.Kernels;
 public static class NarrowDenseKernel
 {
     /// <summary>y = x · Wᵀ + b over all rows of <paramref name="x"/>; an empty bias means zero.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Forward<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> weights, ReadOnlySpan<T> bias, Span<T> y, int k, int n)
         where T : unmanaged, IFloatingPointIeee754<T> =>
         Run(x, weights, bias, y, k, n, accumulate: false, KernelPaths.Best);
 
     /// <summary>y += x · Wᵀ over all rows of <paramref name="x"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Accumulate<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> weights, Span<T> y, int k, int n)
         where T : unmanaged, IFloatingPointIeee754<T> =>
         Run(x, weights, default, y, k, n, accumulate: true, KernelPaths.Best);
 
+    /// <summary>
+    /// y = x · Wᵀ + x2 · W2ᵀ + b in one pass (W2 row-major [n, k2]): the same sums in the same order as Forward then
+    /// Accumulate, so bit-identical to them, with one walk over y instead of two.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Forward<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> weights, int k, ReadOnlySpan<T> x2, ReadOnlySpan<T> weights2, int k2, ReadOnlySpan<T> bias, Span<T> y, int n)
+        where T : unmanaged, IFloatingPointIeee754<T> =>
+        Run(x, weights, bias, y, k, n, accumulate: false, KernelPaths.Best, x2, weights2, k2);
+
     /// <summary>The kernel on a chosen path (tests compare the paths; public callers get the widest).</summary>
-    internal static void Run<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> weights, ReadOnlySpan<T> bias, Span<T> y, int k, int n, bool accumulate, KernelPath path)
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static void Run<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> weights, ReadOnlySpan<T> bias, Span<T> y, int k, int n, bool accumulate, KernelPath path,
+        ReadOnlySpan<T> x2 = default, ReadOnlySpan<T> weights2 = default, int k2 = 0)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         int rows = CheckShapes(x.Length, weights.Length, bias.Length, y.Length, k, n);
+        if (k2 != 0 && CheckShapes(x2.Length, weights2.Length, 0, y.Length, k2, n) != rows)
+            throw new ArgumentException($"x2 holds {x2.Length / k2} rows of {k2}, x holds {rows}", nameof(x2));
         if (typeof(T) == typeof(float))
         {
-            ForwardSingle(MemoryMarshal.Cast<T, float>(x), MemoryMarshal.Cast<T, float>(weights), MemoryMarshal.Cast<T, float>(bias), MemoryMarshal.Cast<T, float>(y), rows, k, n, accumulate, path);
+            ForwardSingle(MemoryMarshal.Cast<T, float>(x), MemoryMarshal.Cast<T, float>(weights), k, MemoryMarshal.Cast<T, float>(x2), MemoryMarshal.Cast<T, float>(weights2), k2,
+                MemoryMarshal.Cast<T, float>(bias), MemoryMarshal.Cast<T, float>(y), rows, n, accumulate, path);
             return;
         }
         for (int m = 0; m < rows; m++)
@@ -52,30 +68,51 @@ public static class NarrowDenseKernel
             var output = y.Slice(m * n, n);
             for (int j = 0; j < n; j++)
             {
-                T start = accumulate ? output[j] : bias.IsEmpty ? T.Zero : bias[j];
-                output[j] = start + TensorPrimitives.Dot(weights.Slice(j * k, k), input);
+                T sum = (accumulate ? output[j] : bias.IsEmpty ? T.Zero : bias[j]) + TensorPrimitives.Dot(weights.Slice(j * k, k), input);
+                if (k2 != 0) sum += TensorPrimitives.Dot(weights2.Slice(j * k2, k2), x2.Slice(m * k2, k2));
+                output[j] = sum;
             }
         }
     }
 
-    private static void ForwardSingle(ReadOnlySpan<float> x, ReadOnlySpan<float> weights, ReadOnlySpan<float> bias, Span<float> y, int rows, int k, int n, bool accumulate, KernelPath path)
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void ForwardSingle(ReadOnlySpan<float> x, ReadOnlySpan<float> weights, int k, ReadOnlySpan<float> x2, ReadOnlySpan<float> weights2, int k2,
+        ReadOnlySpan<float> bias, Span<float> y, int rows, int n, bool accumulate, KernelPath path)
     {
         ref float w = ref MemoryMarshal.GetReference(weights);
+        ref float w2 = ref MemoryMarshal.GetReference(weights2);
         for (int m = 0; m < rows; m++)
         {
             ref float input = ref Unsafe.Add(ref MemoryMarshal.GetReference(x), m * k);
+            ref float input2 = ref Unsafe.Add(ref MemoryMarshal.GetReference(x2), m * k2);
             var output = y.Slice(m * n, n);
             int j = 0;
             for (; j + 4 <= n; j += 4)
             {
                 Dot4(ref Unsafe.Add(ref w, j * k), ref input, k, path, out float s0, out float s1, out float s2, out float s3);
-                output[j] = Start(output, bias, j, accumulate) + s0;
-                output[j + 1] = Start(output, bias, j + 1, accumulate) + s1;
-                output[j + 2] = Start(output, bias, j + 2, accumulate) + s2;
-                output[j + 3] = Start(output, bias, j + 3, accumulate) + s3;
+                s0 = Start(output, bias, j, accumulate) + s0;
+                s1 = Start(output, bias, j + 1, accumulate) + s1;
+                s2 = Start(output, bias, j + 2, accumulate) + s2;
+                s3 = Start(output, bias, j + 3, accumulate) + s3;
+                if (k2 != 0)
+                {
+                    Dot4(ref Unsafe.Add(ref w2, j * k2), ref input2, k2, path, out float t0, out float t1, out float t2, out float t3);
+                    s0 += t0;
+                    s1 += t1;
+                    s2 += t2;
+                    s3 += t3;
+                }
+                output[j] = s0;
+                output[j + 1] = s1;
+                output[j + 2] = s2;
+                output[j + 3] = s3;
             }
             for (; j < n; j++)
-                output[j] = Start(output, bias, j, accumulate) + Dot1(ref Unsafe.Add(ref w, j * k), ref input, k, path);
+            {
+                float sum = Start(output, bias, j, accumulate) + Dot1(ref Unsafe.Add(ref w, j * k), ref input, k, path);
+                if (k2 != 0) sum += Dot1(ref Unsafe.Add(ref w2, j * k2), ref input2, k2, path);
+                output[j] = sum;
+            }
         }
     }
 
@@ -84,7 +121,7 @@ public static class NarrowDenseKernel
         accumulate ? output[j] : bias.IsEmpty ? 0f : bias[j];
 
     /// <summary>Dot products of four consecutive weight rows with x: widest vectors first, then narrower, then scalars.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Dot4(ref float w0, ref float x, int k, KernelPath path, out float s0, out float s1, out float s2, out float s3)
     {
         ref float w1 = ref Unsafe.Add(ref w0, k);
@@ -142,7 +179,7 @@ public static class NarrowDenseKernel
     }
 
     /// <summary>One weight row's dot product with x, in the same order of widths as <see cref="Dot4"/>.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static float Dot1(ref float w, ref float x, int k, KernelPath path)
     {
         int p = 0;

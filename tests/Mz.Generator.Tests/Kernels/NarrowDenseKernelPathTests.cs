@@ -86,6 +86,33 @@ public sealed class NarrowDenseKernelPathTests
         return worst;
     }
 
+    /// <summary>The two-product form sums exactly as Forward followed by Accumulate does, on every path and size.</summary>
+    [Theory]
+    [MemberData(nameof(Paths))]
+    public void TwoProductsInOnePassEqualForwardThenAccumulate(string pathName)
+    {
+        var path = Enum.Parse<KernelPath>(pathName);
+        if (!KernelPaths.IsSupported(path)) return;
+        var random = new Random(11);
+        foreach (int k in Sizes)
+            foreach (int k2 in new[] { 1, 10, 17 })
+                foreach (int n in new[] { 1, 5, 10, 12, 33 })
+                {
+                    const int rows = 3;
+                    var x = Floats(random, rows * k);
+                    var x2 = Floats(random, rows * k2);
+                    var w = Floats(random, n * k);
+                    var w2 = Floats(random, n * k2);
+                    var b = Floats(random, n);
+                    var twoCalls = new float[rows * n];
+                    NarrowDenseKernel.Run<float>(x, w, b, twoCalls, k, n, false, path);
+                    NarrowDenseKernel.Run<float>(x2, w2, default, twoCalls, k2, n, true, path);
+                    var onePass = new float[rows * n];
+                    NarrowDenseKernel.Run<float>(x, w, b, onePass, k, n, false, path, x2, w2, k2);
+                    Assert.Equal(twoCalls, onePass);
+                }
+    }
+
     [Fact]
     public void DoubleKernelMatchesTheDotProductDefinition()
     {

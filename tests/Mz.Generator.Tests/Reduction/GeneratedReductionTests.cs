@@ -153,6 +153,12 @@ public sealed class GeneratedReductionTests
                 counted += long.Parse(call.Groups[2].Value) * long.Parse(call.Groups[3].Value);
                 calls++;
             }
+            // The two-product form: Forward(x, W, k, x2, W2, k2, bias, y, n) costs (k + k2)·n.
+            foreach (Match call in Regex.Matches(body, @"NarrowDenseKernel\.Forward<float>\(\w+, MzReducedWeights\.\w+, (\d+), \w+, MzReducedWeights\.\w+, (\d+),\s+[^;]*?, (\d+)\);"))
+            {
+                counted += (long.Parse(call.Groups[1].Value) + long.Parse(call.Groups[2].Value)) * long.Parse(call.Groups[3].Value);
+                calls++;
+            }
             foreach (Match guard in Regex.Matches(body, @"ReducedStateGuard\.Track<float>\([^;]*?, (\d+), [^,]+, guardRatios, guardWork\);"))
             {
                 counted += long.Parse(guard.Groups[1].Value) * long.Parse(guard.Groups[1].Value);
