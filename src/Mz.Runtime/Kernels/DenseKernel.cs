@@ -110,10 +110,10 @@ public static class DenseKernel
         };
         switch (path)
         {
-            case KernelPath.Vector512: DenseKernel512.Forward(layer); break;
-            case KernelPath.Vector256: DenseKernel256.Forward(layer); break;
-            case KernelPath.Vector128: DenseKernel128.Forward(layer); break;
-            default: DenseKernelScalar.Forward(layer); break;
+            case KernelPath.Vector512: DenseKernel512.Forward(in layer); break;
+            case KernelPath.Vector256: DenseKernel256.Forward(in layer); break;
+            case KernelPath.Vector128: DenseKernel128.Forward(in layer); break;
+            default: DenseKernelScalar.Forward(in layer); break;
         }
         if (inRegisters) return;
         var output = y.Slice(0, rows * n);

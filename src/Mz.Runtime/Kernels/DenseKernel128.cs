@@ -13,7 +13,7 @@ internal static class DenseKernel128
     private const int P = DenseKernel.PanelWidth;
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Forward(DenseLayer layer)
+    public static void Forward(in DenseLayer layer)
     {
         int panels = DenseKernel.PanelCount(layer.N);
         // Panel-outer for batches, as in the wider kernels: a panel stays in cache across rows.
@@ -23,7 +23,7 @@ internal static class DenseKernel128
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Row(DenseLayer layer, int row, int panel)
+    private static void Row(in DenseLayer layer, int row, int panel)
     {
         int k = layer.K;
         ref float x = ref Unsafe.Add(ref layer.X, row * k);
@@ -73,11 +73,11 @@ internal static class DenseKernel128
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector128<float> Bias(DenseLayer layer, int panel, int offset) =>
+    private static Vector128<float> Bias(in DenseLayer layer, int panel, int offset) =>
         layer.HasBias ? Vector128.LoadUnsafe(ref layer.Bias, (nuint)(panel * P + offset)) : Vector128<float>.Zero;
 
     /// <summary>ReLU when asked: clear lanes at or below zero; NaN compares false and passes through, as in ONNX Runtime.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector128<float> Finish(DenseLayer layer, Vector128<float> v) =>
+    private static Vector128<float> Finish(in DenseLayer layer, Vector128<float> v) =>
         layer.Relu ? Vector128.AndNot(v, Vector128.LessThanOrEqual(v, Vector128<float>.Zero)) : v;
 }

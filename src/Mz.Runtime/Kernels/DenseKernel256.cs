@@ -14,7 +14,7 @@ internal static class DenseKernel256
     private const int P = DenseKernel.PanelWidth;
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Forward(DenseLayer layer)
+    public static void Forward(in DenseLayer layer)
     {
         int panels = DenseKernel.PanelCount(layer.N);
         if (layer.Rows < 2)
@@ -31,7 +31,7 @@ internal static class DenseKernel256
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Row(DenseLayer layer, int row, int first, int end)
+    private static void Row(in DenseLayer layer, int row, int first, int end)
     {
         int k = layer.K;
         ref float x = ref Unsafe.Add(ref layer.X, row * k);
@@ -66,6 +66,20 @@ internal static class DenseKernel256
         {
             ref float w0 = ref Unsafe.Add(ref layer.W, panel * k * P);
             Vector256<float> a0 = Bias(layer, panel, 0), a1 = Bias(layer, panel, 8), a2 = Bias(layer, panel, 16), a3 = Bias(layer, panel, 24);
+            if (layer.N - panel * P <= 16)
+            {
+                // At most 16 valid columns: the upper half of the panel is padding and is neither read nor multiplied.
+                for (int p = 0; p < k; p++)
+                {
+                    var xp = Vector256.Create(Unsafe.Add(ref x, p));
+                    nuint offset = (nuint)(p * P);
+                    a0 = Fma(xp, Vector256.LoadUnsafe(ref w0, offset), a0);
+                    a1 = Fma(xp, Vector256.LoadUnsafe(ref w0, offset + 8), a1);
+                }
+                StoreRaw(ref t, 0, a0, a1, Vector256<float>.Zero, Vector256<float>.Zero);
+                Epilogue(layer, row, 1, panel, 1, ref t);
+                continue;
+            }
             for (int p = 0; p < k; p++)
             {
                 var xp = Vector256.Create(Unsafe.Add(ref x, p));
@@ -82,7 +96,7 @@ internal static class DenseKernel256
 
     /// <summary>Rows [row, row + 2) of one panel.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Tile2(DenseLayer layer, int row, int panel)
+    private static void Tile2(in DenseLayer layer, int row, int panel)
     {
         int k = layer.K;
         ref float x0 = ref Unsafe.Add(ref layer.X, row * k);
@@ -121,7 +135,7 @@ internal static class DenseKernel256
         System.Runtime.Intrinsics.X86.Fma.IsSupported ? System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(x, w, c) : x * w + c;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector256<float> Bias(DenseLayer layer, int panel, int offset) =>
+    private static Vector256<float> Bias(in DenseLayer layer, int panel, int offset) =>
         layer.HasBias ? Vector256.LoadUnsafe(ref layer.Bias, (nuint)(panel * P + offset)) : Vector256<float>.Zero;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -140,7 +154,7 @@ internal static class DenseKernel256
 
     /// <summary>The epilogue over raw accumulators (rows × panels, 32 values each): ReLU, residual, full or partial store.</summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private static void Epilogue(DenseLayer layer, int row, int rows, int panel, int panels, ref float tile)
+    private static void Epilogue(in DenseLayer layer, int row, int rows, int panel, int panels, ref float tile)
     {
         for (int i = 0; i < rows; i++)
             for (int j = 0; j < panels; j++)

@@ -16,7 +16,7 @@ internal static class DenseKernel512
     private const int P = DenseKernel.PanelWidth;
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Forward(DenseLayer layer)
+    public static void Forward(in DenseLayer layer)
     {
         int panels = DenseKernel.PanelCount(layer.N);
         if (layer.Rows < 8)
@@ -35,7 +35,7 @@ internal static class DenseKernel512
 
     /// <summary>One row over panels [first, end): four panels at a time, then two, then one.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Row(DenseLayer layer, int row, int first, int end)
+    private static void Row(in DenseLayer layer, int row, int first, int end)
     {
         int k = layer.K;
         ref float x = ref Unsafe.Add(ref layer.X, row * k);
@@ -102,6 +102,17 @@ internal static class DenseKernel512
         {
             ref float w0 = ref Unsafe.Add(ref layer.W, panel * k * P);
             Vector512<float> a0 = Bias(layer, panel, 0), a1 = Bias(layer, panel, 16);
+            if (layer.N - panel * P <= 16)
+            {
+                // A last panel with at most 16 valid columns (a 10-class output layer): the upper half is padding, so
+                // reading only the lower one halves the weight traffic; the valid lanes get the very same operations.
+                for (int p = 0; p < k; p++)
+                    a0 = Avx512F.FusedMultiplyAdd(Vector512.Create(Unsafe.Add(ref x, p)), Vector512.LoadUnsafe(ref w0, (nuint)(p * P)), a0);
+                a0.StoreUnsafe(ref t, 0);
+                Vector512<float>.Zero.StoreUnsafe(ref t, 16);
+                Epilogue(layer, row, 1, panel, 1, ref t);
+                continue;
+            }
             for (int p = 0; p < k; p++)
             {
                 var xp = Vector512.Create(Unsafe.Add(ref x, p));
@@ -117,7 +128,7 @@ internal static class DenseKernel512
 
     /// <summary>Rows [row, row + 8) of one panel: the 8×32 register tile.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Tile8(DenseLayer layer, int row, int panel)
+    private static void Tile8(in DenseLayer layer, int row, int panel)
     {
         int k = layer.K;
         ref float x0 = ref Unsafe.Add(ref layer.X, row * k);
@@ -132,6 +143,11 @@ internal static class DenseKernel512
         System.Span<float> buffer = stackalloc float[8 * P];
         ref float t = ref MemoryMarshal.GetReference(buffer);
         Vector512<float> bias0 = Bias(layer, panel, 0), bias1 = Bias(layer, panel, 16);
+        if (layer.N - panel * P <= 16)
+        {
+            NarrowTile8(layer, row, panel, bias0, ref t);
+            return;
+        }
         Vector512<float> c00 = bias0, c01 = bias1, c10 = bias0, c11 = bias1, c20 = bias0, c21 = bias1, c30 = bias0, c31 = bias1;
         Vector512<float> c40 = bias0, c41 = bias1, c50 = bias0, c51 = bias1, c60 = bias0, c61 = bias1, c70 = bias0, c71 = bias1;
         for (int p = 0; p < k; p++)
@@ -183,8 +199,58 @@ internal static class DenseKernel512
         Epilogue(layer, row, 8, panel, 1, ref t);
     }
 
+    /// <summary>
+    /// The 8-row tile of a last panel with at most 16 valid columns: only the lower half of each panel row is read
+    /// and multiplied (the upper half is padding), with the same operations per valid lane as the full tile.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void NarrowTile8(in DenseLayer layer, int row, int panel, Vector512<float> bias, ref float t)
+    {
+        int k = layer.K;
+        ref float x0 = ref Unsafe.Add(ref layer.X, row * k);
+        ref float x1 = ref Unsafe.Add(ref x0, k);
+        ref float x2 = ref Unsafe.Add(ref x1, k);
+        ref float x3 = ref Unsafe.Add(ref x2, k);
+        ref float x4 = ref Unsafe.Add(ref x3, k);
+        ref float x5 = ref Unsafe.Add(ref x4, k);
+        ref float x6 = ref Unsafe.Add(ref x5, k);
+        ref float x7 = ref Unsafe.Add(ref x6, k);
+        ref float w = ref Unsafe.Add(ref layer.W, panel * k * P);
+        Vector512<float> c0 = bias, c1 = bias, c2 = bias, c3 = bias, c4 = bias, c5 = bias, c6 = bias, c7 = bias;
+        for (int p = 0; p < k; p++)
+        {
+            var w0 = Vector512.LoadUnsafe(ref w, (nuint)(p * P));
+            c0 = Avx512F.FusedMultiplyAdd(Vector512.Create(Unsafe.Add(ref x0, p)), w0, c0);
+            c1 = Avx512F.FusedMultiplyAdd(Vector512.Create(Unsafe.Add(ref x1, p)), w0, c1);
+            c2 = Avx512F.FusedMultiplyAdd(Vector512.Create(Unsafe.Add(ref x2, p)), w0, c2);
+            c3 = Avx512F.FusedMultiplyAdd(Vector512.Create(Unsafe.Add(ref x3, p)), w0, c3);
+            c4 = Avx512F.FusedMultiplyAdd(Vector512.Create(Unsafe.Add(ref x4, p)), w0, c4);
+            c5 = Avx512F.FusedMultiplyAdd(Vector512.Create(Unsafe.Add(ref x5, p)), w0, c5);
+            c6 = Avx512F.FusedMultiplyAdd(Vector512.Create(Unsafe.Add(ref x6, p)), w0, c6);
+            c7 = Avx512F.FusedMultiplyAdd(Vector512.Create(Unsafe.Add(ref x7, p)), w0, c7);
+        }
+        var zero = Vector512<float>.Zero;
+        c0.StoreUnsafe(ref t, 0);
+        zero.StoreUnsafe(ref t, 16);
+        c1.StoreUnsafe(ref t, 32);
+        zero.StoreUnsafe(ref t, 48);
+        c2.StoreUnsafe(ref t, 64);
+        zero.StoreUnsafe(ref t, 80);
+        c3.StoreUnsafe(ref t, 96);
+        zero.StoreUnsafe(ref t, 112);
+        c4.StoreUnsafe(ref t, 128);
+        zero.StoreUnsafe(ref t, 144);
+        c5.StoreUnsafe(ref t, 160);
+        zero.StoreUnsafe(ref t, 176);
+        c6.StoreUnsafe(ref t, 192);
+        zero.StoreUnsafe(ref t, 208);
+        c7.StoreUnsafe(ref t, 224);
+        zero.StoreUnsafe(ref t, 240);
+        Epilogue(layer, row, 8, panel, 1, ref t);
+    }
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector512<float> Bias(DenseLayer layer, int panel, int offset) =>
+    private static Vector512<float> Bias(in DenseLayer layer, int panel, int offset) =>
         layer.HasBias ? Vector512.LoadUnsafe(ref layer.Bias, (nuint)(panel * P + offset)) : Vector512<float>.Zero;
 
     /// <summary>
@@ -193,7 +259,7 @@ internal static class DenseKernel512
     /// last panel, only the valid columns.
     /// </summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private static void Epilogue(DenseLayer layer, int row, int rows, int panel, int panels, ref float tile)
+    private static void Epilogue(in DenseLayer layer, int row, int rows, int panel, int panels, ref float tile)
     {
         for (int i = 0; i < rows; i++)
             for (int j = 0; j < panels; j++)

@@ -11,7 +11,7 @@ internal static class DenseKernelScalar
     private const int P = DenseKernel.PanelWidth;
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Forward(DenseLayer layer)
+    public static void Forward(in DenseLayer layer)
     {
         int k = layer.K, n = layer.N;
         for (int r = 0; r < layer.Rows; r++)
