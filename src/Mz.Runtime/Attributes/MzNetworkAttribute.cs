@@ -44,4 +44,12 @@ public sealed class MzNetworkAttribute : Attribute
 
     /// <summary>Calibration rows for analysis and reduction: <c>"data/calib.npz:x"</c> (an .npy, or an .npz with a key; default key <c>x</c>).</summary>
     public string? Calibration { get; set; }
+
+    /// <summary>
+    /// Threads <c>PredictBatch</c> may use: 0 (the default) or 1 keeps every batch on the calling thread; n &gt; 1 splits
+    /// batches of 64 rows or more over up to n threads, the caller's included (never more than
+    /// <see cref="Environment.ProcessorCount"/>, so <see cref="int.MaxValue"/> means every core). Results are
+    /// bit-identical to the single-threaded call. Applies to networks with one input and one output.
+    /// </summary>
+    public int MaxThreads { get; set; }
 }
