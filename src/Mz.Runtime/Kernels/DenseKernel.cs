@@ -22,11 +22,27 @@ namespace Mz.Kernels;
 /// fused multiply-add each), whether it runs as a one-row matrix-vector product or inside a register tile of a
 /// batch. A row therefore gets bit-identical results alone or in any batch, on a given path.
 /// </para>
+/// <para>
+/// The one exception to that order on the float paths is a narrow last panel (at most 16 valid columns, <see cref="IsNarrowPanel"/>):
+/// there only one or two vectors of accumulators are live, and a single chain of k dependent multiply-adds would
+/// leave the FMA units idle. Such a panel keeps four partial sums, s_i = (the bias if i = 0, else −0) plus the inputs
+/// p ≡ i (mod 4) in increasing p, and stores (s_0 + s_1) + (s_2 + s_3); its upper 16 padding columns are neither read
+/// nor multiplied. Rows alone and in batches run this same code, so the bit-identity above still holds.
+/// </para>
 /// </remarks>
 public static class DenseKernel
 {
     /// <summary>Output columns per packed panel: two 512-bit vectors, four 256-bit or eight 128-bit ones.</summary>
     public const int PanelWidth = PanelLayout.Width;
+
+    /// <summary>Valid columns at or below which the last panel is narrow (see the remarks).</summary>
+    internal const int NarrowPanelColumns = 16;
+
+    /// <summary>
+    /// Whether <paramref name="panel"/> is the last panel of <paramref name="n"/> outputs and holds at most
+    /// <see cref="NarrowPanelColumns"/> valid columns: the output layer of a classifier, typically.
+    /// </summary>
+    internal static bool IsNarrowPanel(int n, int panel) => n - panel * PanelWidth <= NarrowPanelColumns;
 
     /// <summary>Panels needed for <paramref name="n"/> outputs.</summary>
     public static int PanelCount(int n) => PanelLayout.PanelCount(n);

@@ -24,6 +24,12 @@ internal static class DenseKernel256
         }
         for (int panel = 0; panel < panels; panel++)
         {
+            if (DenseKernel.IsNarrowPanel(layer.N, panel))
+            {
+                // A narrow panel runs row by row in every batch (its partial sums fill the registers).
+                for (int row = 0; row < layer.Rows; row++) Row(layer, row, panel, panel + 1);
+                continue;
+            }
             int r = 0;
             for (; r + 2 <= layer.Rows; r += 2) Tile2(layer, r, panel);
             for (; r < layer.Rows; r++) Row(layer, r, panel, panel + 1);
@@ -39,7 +45,9 @@ internal static class DenseKernel256
         System.Span<float> buffer = stackalloc float[2 * P];
         ref float t = ref MemoryMarshal.GetReference(buffer);
         int panel = first;
-        for (; panel + 2 <= end; panel += 2)
+        // A narrow last panel always goes through its own code below, as it does in a batch, so its bits match.
+        int wideEnd = end > first && DenseKernel.IsNarrowPanel(layer.N, end - 1) ? end - 1 : end;
+        for (; panel + 2 <= wideEnd; panel += 2)
         {
             ref float w0 = ref Unsafe.Add(ref layer.W, panel * k * P);
             ref float w1 = ref Unsafe.Add(ref w0, k * P);
@@ -66,18 +74,9 @@ internal static class DenseKernel256
         {
             ref float w0 = ref Unsafe.Add(ref layer.W, panel * k * P);
             Vector256<float> a0 = Bias(layer, panel, 0), a1 = Bias(layer, panel, 8), a2 = Bias(layer, panel, 16), a3 = Bias(layer, panel, 24);
-            if (layer.N - panel * P <= 16)
+            if (DenseKernel.IsNarrowPanel(layer.N, panel))
             {
-                // At most 16 valid columns: the upper half of the panel is padding and is neither read nor multiplied.
-                for (int p = 0; p < k; p++)
-                {
-                    var xp = Vector256.Create(Unsafe.Add(ref x, p));
-                    nuint offset = (nuint)(p * P);
-                    a0 = Fma(xp, Vector256.LoadUnsafe(ref w0, offset), a0);
-                    a1 = Fma(xp, Vector256.LoadUnsafe(ref w0, offset + 8), a1);
-                }
-                StoreRaw(ref t, 0, a0, a1, Vector256<float>.Zero, Vector256<float>.Zero);
-                Epilogue(layer, row, 1, panel, 1, ref t);
+                NarrowPanel(layer, row, panel, ref t);
                 continue;
             }
             for (int p = 0; p < k; p++)
@@ -92,6 +91,58 @@ internal static class DenseKernel256
             StoreRaw(ref t, 0, a0, a1, a2, a3);
             Epilogue(layer, row, 1, panel, 1, ref t);
         }
+    }
+
+    /// <summary>
+    /// One row of a narrow last panel: two vectors (the 16 lower columns) times four partial sums over p mod 4, the
+    /// order <see cref="DenseKernel"/> documents.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void NarrowPanel(in DenseLayer layer, int row, int panel, ref float t)
+    {
+        int k = layer.K;
+        ref float x = ref Unsafe.Add(ref layer.X, row * k);
+        ref float w = ref Unsafe.Add(ref layer.W, panel * k * P);
+        // -0 is the exact additive identity: a partial sum that receives no input leaves the others' bits alone.
+        var negativeZero = Vector256.Create(-0f);
+        Vector256<float> a0 = Bias(layer, panel, 0), a1 = Bias(layer, panel, 8);
+        Vector256<float> b0 = negativeZero, b1 = negativeZero, c0 = negativeZero, c1 = negativeZero, d0 = negativeZero, d1 = negativeZero;
+        int p = 0;
+        for (; p + 4 <= k; p += 4)
+        {
+            var xp = Vector256.Create(Unsafe.Add(ref x, p));
+            a0 = Fma(xp, Vector256.LoadUnsafe(ref w, (nuint)(p * P)), a0);
+            a1 = Fma(xp, Vector256.LoadUnsafe(ref w, (nuint)(p * P + 8)), a1);
+            xp = Vector256.Create(Unsafe.Add(ref x, p + 1));
+            b0 = Fma(xp, Vector256.LoadUnsafe(ref w, (nuint)((p + 1) * P)), b0);
+            b1 = Fma(xp, Vector256.LoadUnsafe(ref w, (nuint)((p + 1) * P + 8)), b1);
+            xp = Vector256.Create(Unsafe.Add(ref x, p + 2));
+            c0 = Fma(xp, Vector256.LoadUnsafe(ref w, (nuint)((p + 2) * P)), c0);
+            c1 = Fma(xp, Vector256.LoadUnsafe(ref w, (nuint)((p + 2) * P + 8)), c1);
+            xp = Vector256.Create(Unsafe.Add(ref x, p + 3));
+            d0 = Fma(xp, Vector256.LoadUnsafe(ref w, (nuint)((p + 3) * P)), d0);
+            d1 = Fma(xp, Vector256.LoadUnsafe(ref w, (nuint)((p + 3) * P + 8)), d1);
+        }
+        if (p < k)
+        {
+            var xp = Vector256.Create(Unsafe.Add(ref x, p));
+            a0 = Fma(xp, Vector256.LoadUnsafe(ref w, (nuint)(p * P)), a0);
+            a1 = Fma(xp, Vector256.LoadUnsafe(ref w, (nuint)(p * P + 8)), a1);
+        }
+        if (p + 1 < k)
+        {
+            var xp = Vector256.Create(Unsafe.Add(ref x, p + 1));
+            b0 = Fma(xp, Vector256.LoadUnsafe(ref w, (nuint)((p + 1) * P)), b0);
+            b1 = Fma(xp, Vector256.LoadUnsafe(ref w, (nuint)((p + 1) * P + 8)), b1);
+        }
+        if (p + 2 < k)
+        {
+            var xp = Vector256.Create(Unsafe.Add(ref x, p + 2));
+            c0 = Fma(xp, Vector256.LoadUnsafe(ref w, (nuint)((p + 2) * P)), c0);
+            c1 = Fma(xp, Vector256.LoadUnsafe(ref w, (nuint)((p + 2) * P + 8)), c1);
+        }
+        StoreRaw(ref t, 0, (a0 + b0) + (c0 + d0), (a1 + b1) + (c1 + d1), Vector256<float>.Zero, Vector256<float>.Zero);
+        Epilogue(layer, row, 1, panel, 1, ref t);
     }
 
     /// <summary>Rows [row, row + 2) of one panel.</summary>

@@ -27,6 +27,12 @@ internal static class DenseKernel512
         // Panel-outer order: one panel (k·128 bytes) stays in L2 while every 8-row tile of x streams past it.
         for (int panel = 0; panel < panels; panel++)
         {
+            if (DenseKernel.IsNarrowPanel(layer.N, panel))
+            {
+                // A narrow panel runs row by row in every batch: its four partial sums leave no room for an 8-row tile.
+                for (int row = 0; row < layer.Rows; row++) Row(layer, row, panel, panel + 1);
+                continue;
+            }
             int r = 0;
             for (; r + 8 <= layer.Rows; r += 8) Tile8(layer, r, panel);
             for (; r < layer.Rows; r++) Row(layer, r, panel, panel + 1);
@@ -44,7 +50,9 @@ internal static class DenseKernel512
         System.Span<float> buffer = stackalloc float[4 * P];
         ref float t = ref MemoryMarshal.GetReference(buffer);
         int panel = first;
-        for (; panel + 4 <= end; panel += 4)
+        // A narrow last panel always goes through its own code below, as it does in a batch, so its bits match.
+        int wideEnd = end > first && DenseKernel.IsNarrowPanel(layer.N, end - 1) ? end - 1 : end;
+        for (; panel + 4 <= wideEnd; panel += 4)
         {
             ref float w0 = ref Unsafe.Add(ref layer.W, panel * k * P);
             ref float w1 = ref Unsafe.Add(ref w0, k * P);
@@ -77,7 +85,7 @@ internal static class DenseKernel512
             d1.StoreUnsafe(ref t, 112);
             Epilogue(layer, row, 1, panel, 4, ref t);
         }
-        for (; panel + 2 <= end; panel += 2)
+        for (; panel + 2 <= wideEnd; panel += 2)
         {
             ref float w0 = ref Unsafe.Add(ref layer.W, panel * k * P);
             ref float w1 = ref Unsafe.Add(ref w0, k * P);
@@ -102,15 +110,9 @@ internal static class DenseKernel512
         {
             ref float w0 = ref Unsafe.Add(ref layer.W, panel * k * P);
             Vector512<float> a0 = Bias(layer, panel, 0), a1 = Bias(layer, panel, 16);
-            if (layer.N - panel * P <= 16)
+            if (DenseKernel.IsNarrowPanel(layer.N, panel))
             {
-                // A last panel with at most 16 valid columns (a 10-class output layer): the upper half is padding, so
-                // reading only the lower one halves the weight traffic; the valid lanes get the very same operations.
-                for (int p = 0; p < k; p++)
-                    a0 = Avx512F.FusedMultiplyAdd(Vector512.Create(Unsafe.Add(ref x, p)), Vector512.LoadUnsafe(ref w0, (nuint)(p * P)), a0);
-                a0.StoreUnsafe(ref t, 0);
-                Vector512<float>.Zero.StoreUnsafe(ref t, 16);
-                Epilogue(layer, row, 1, panel, 1, ref t);
+                NarrowPanel(layer, row, panel, ref t);
                 continue;
             }
             for (int p = 0; p < k; p++)
@@ -143,11 +145,6 @@ internal static class DenseKernel512
         System.Span<float> buffer = stackalloc float[8 * P];
         ref float t = ref MemoryMarshal.GetReference(buffer);
         Vector512<float> bias0 = Bias(layer, panel, 0), bias1 = Bias(layer, panel, 16);
-        if (layer.N - panel * P <= 16)
-        {
-            NarrowTile8(layer, row, panel, bias0, ref t);
-            return;
-        }
         Vector512<float> c00 = bias0, c01 = bias1, c10 = bias0, c11 = bias1, c20 = bias0, c21 = bias1, c30 = bias0, c31 = bias1;
         Vector512<float> c40 = bias0, c41 = bias1, c50 = bias0, c51 = bias1, c60 = bias0, c61 = bias1, c70 = bias0, c71 = bias1;
         for (int p = 0; p < k; p++)
@@ -200,53 +197,33 @@ internal static class DenseKernel512
     }
 
     /// <summary>
-    /// The 8-row tile of a last panel with at most 16 valid columns: only the lower half of each panel row is read
-    /// and multiplied (the upper half is padding), with the same operations per valid lane as the full tile.
+    /// One row of a narrow last panel (see <see cref="DenseKernel.IsNarrowPanel"/>): only the lower vector of each panel
+    /// row is read, and four partial sums over p mod 4 run side by side, so one output waits for k/4 dependent
+    /// multiply-adds instead of k.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void NarrowTile8(in DenseLayer layer, int row, int panel, Vector512<float> bias, ref float t)
+    private static void NarrowPanel(in DenseLayer layer, int row, int panel, ref float t)
     {
         int k = layer.K;
-        ref float x0 = ref Unsafe.Add(ref layer.X, row * k);
-        ref float x1 = ref Unsafe.Add(ref x0, k);
-        ref float x2 = ref Unsafe.Add(ref x1, k);
-        ref float x3 = ref Unsafe.Add(ref x2, k);
-        ref float x4 = ref Unsafe.Add(ref x3, k);
-        ref float x5 = ref Unsafe.Add(ref x4, k);
-        ref float x6 = ref Unsafe.Add(ref x5, k);
-        ref float x7 = ref Unsafe.Add(ref x6, k);
+        ref float x = ref Unsafe.Add(ref layer.X, row * k);
         ref float w = ref Unsafe.Add(ref layer.W, panel * k * P);
-        Vector512<float> c0 = bias, c1 = bias, c2 = bias, c3 = bias, c4 = bias, c5 = bias, c6 = bias, c7 = bias;
-        for (int p = 0; p < k; p++)
+        // -0 is the exact additive identity: a partial sum that receives no input leaves the others' bits alone.
+        var negativeZero = Vector512.Create(-0f);
+        Vector512<float> s0 = Bias(layer, panel, 0), s1 = negativeZero, s2 = negativeZero, s3 = negativeZero;
+        int p = 0;
+        for (; p + 4 <= k; p += 4)
         {
-            var w0 = Vector512.LoadUnsafe(ref w, (nuint)(p * P));
-            c0 = Avx512F.FusedMultiplyAdd(Vector512.Create(Unsafe.Add(ref x0, p)), w0, c0);
-            c1 = Avx512F.FusedMultiplyAdd(Vector512.Create(Unsafe.Add(ref x1, p)), w0, c1);
-            c2 = Avx512F.FusedMultiplyAdd(Vector512.Create(Unsafe.Add(ref x2, p)), w0, c2);
-            c3 = Avx512F.FusedMultiplyAdd(Vector512.Create(Unsafe.Add(ref x3, p)), w0, c3);
-            c4 = Avx512F.FusedMultiplyAdd(Vector512.Create(Unsafe.Add(ref x4, p)), w0, c4);
-            c5 = Avx512F.FusedMultiplyAdd(Vector512.Create(Unsafe.Add(ref x5, p)), w0, c5);
-            c6 = Avx512F.FusedMultiplyAdd(Vector512.Create(Unsafe.Add(ref x6, p)), w0, c6);
-            c7 = Avx512F.FusedMultiplyAdd(Vector512.Create(Unsafe.Add(ref x7, p)), w0, c7);
+            s0 = Avx512F.FusedMultiplyAdd(Vector512.Create(Unsafe.Add(ref x, p)), Vector512.LoadUnsafe(ref w, (nuint)(p * P)), s0);
+            s1 = Avx512F.FusedMultiplyAdd(Vector512.Create(Unsafe.Add(ref x, p + 1)), Vector512.LoadUnsafe(ref w, (nuint)((p + 1) * P)), s1);
+            s2 = Avx512F.FusedMultiplyAdd(Vector512.Create(Unsafe.Add(ref x, p + 2)), Vector512.LoadUnsafe(ref w, (nuint)((p + 2) * P)), s2);
+            s3 = Avx512F.FusedMultiplyAdd(Vector512.Create(Unsafe.Add(ref x, p + 3)), Vector512.LoadUnsafe(ref w, (nuint)((p + 3) * P)), s3);
         }
-        var zero = Vector512<float>.Zero;
-        c0.StoreUnsafe(ref t, 0);
-        zero.StoreUnsafe(ref t, 16);
-        c1.StoreUnsafe(ref t, 32);
-        zero.StoreUnsafe(ref t, 48);
-        c2.StoreUnsafe(ref t, 64);
-        zero.StoreUnsafe(ref t, 80);
-        c3.StoreUnsafe(ref t, 96);
-        zero.StoreUnsafe(ref t, 112);
-        c4.StoreUnsafe(ref t, 128);
-        zero.StoreUnsafe(ref t, 144);
-        c5.StoreUnsafe(ref t, 160);
-        zero.StoreUnsafe(ref t, 176);
-        c6.StoreUnsafe(ref t, 192);
-        zero.StoreUnsafe(ref t, 208);
-        c7.StoreUnsafe(ref t, 224);
-        zero.StoreUnsafe(ref t, 240);
-        Epilogue(layer, row, 8, panel, 1, ref t);
+        if (p < k) s0 = Avx512F.FusedMultiplyAdd(Vector512.Create(Unsafe.Add(ref x, p)), Vector512.LoadUnsafe(ref w, (nuint)(p * P)), s0);
+        if (p + 1 < k) s1 = Avx512F.FusedMultiplyAdd(Vector512.Create(Unsafe.Add(ref x, p + 1)), Vector512.LoadUnsafe(ref w, (nuint)((p + 1) * P)), s1);
+        if (p + 2 < k) s2 = Avx512F.FusedMultiplyAdd(Vector512.Create(Unsafe.Add(ref x, p + 2)), Vector512.LoadUnsafe(ref w, (nuint)((p + 2) * P)), s2);
+        ((s0 + s1) + (s2 + s3)).StoreUnsafe(ref t, 0);
+        Vector512<float>.Zero.StoreUnsafe(ref t, 16);
+        Epilogue(layer, row, 1, panel, 1, ref t);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
