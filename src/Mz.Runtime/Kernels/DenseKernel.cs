@@ -150,8 +150,9 @@ public static class DenseKernel
     private static int CheckShapes(int x, int weights, int bias, int y, int residual, int k, int n)
     {
         if (k <= 0 || n <= 0) throw new ArgumentOutOfRangeException(nameof(k), $"k = {k} and n = {n} must be positive");
-        if (x % k != 0) throw new ArgumentException($"x holds {x} values, not a whole number of rows of {k}", nameof(x));
+        // One division per call (a row count check costs more than it seems at batch 1: an integer divide is ~15 cycles).
         int rows = x / k;
+        if (rows * k != x) throw new ArgumentException($"x holds {x} values, not a whole number of rows of {k}", nameof(x));
         if (weights < PackedLength(k, n)) throw new ArgumentException($"packed weights need {PackedLength(k, n)} values, got {weights}", nameof(weights));
         if (bias != 0 && bias < PaddedLength(n)) throw new ArgumentException($"a padded bias needs {PaddedLength(n)} values, got {bias}", nameof(bias));
         if (y < rows * n) throw new ArgumentException($"y needs {rows * n} values, got {y}", nameof(y));

@@ -72,13 +72,13 @@ internal static class DenseKernel256
         }
         for (; panel < end; panel++)
         {
-            ref float w0 = ref Unsafe.Add(ref layer.W, panel * k * P);
-            Vector256<float> a0 = Bias(layer, panel, 0), a1 = Bias(layer, panel, 8), a2 = Bias(layer, panel, 16), a3 = Bias(layer, panel, 24);
             if (DenseKernel.IsNarrowPanel(layer.N, panel))
             {
                 NarrowPanel(layer, row, panel, ref t);
                 continue;
             }
+            ref float w0 = ref Unsafe.Add(ref layer.W, panel * k * P);
+            Vector256<float> a0 = Bias(layer, panel, 0), a1 = Bias(layer, panel, 8), a2 = Bias(layer, panel, 16), a3 = Bias(layer, panel, 24);
             for (int p = 0; p < k; p++)
             {
                 var xp = Vector256.Create(Unsafe.Add(ref x, p));

@@ -8,7 +8,8 @@ namespace Mz.Kernels;
 /// <summary>
 /// The dense kernel with 512-bit vectors: one packed panel row is two vectors. Batches of 8 or more rows use an
 /// 8×32 register tile (16 accumulators, one broadcast of x and two weight loads per step); single rows process
-/// up to four panels side by side so eight independent accumulator chains hide the multiply-add latency.
+/// up to four panels side by side so eight independent accumulator chains hide the multiply-add latency. A narrow
+/// last panel (an output layer of at most 16 columns) runs row by row with four partial sums, in batches too.
 /// </summary>
 [SkipLocalsInit]
 internal static class DenseKernel512
@@ -108,13 +109,13 @@ internal static class DenseKernel512
         }
         for (; panel < end; panel++)
         {
-            ref float w0 = ref Unsafe.Add(ref layer.W, panel * k * P);
-            Vector512<float> a0 = Bias(layer, panel, 0), a1 = Bias(layer, panel, 16);
             if (DenseKernel.IsNarrowPanel(layer.N, panel))
             {
                 NarrowPanel(layer, row, panel, ref t);
                 continue;
             }
+            ref float w0 = ref Unsafe.Add(ref layer.W, panel * k * P);
+            Vector512<float> a0 = Bias(layer, panel, 0), a1 = Bias(layer, panel, 16);
             for (int p = 0; p < k; p++)
             {
                 var xp = Vector512.Create(Unsafe.Add(ref x, p));
