@@ -9,7 +9,7 @@ namespace Mz.Kernels;
 /// The dense kernel with 512-bit vectors: one packed panel row is two vectors. Batches of 8 or more rows use an
 /// 8×32 register tile (16 accumulators, one broadcast of x and two weight loads per step); single rows process
 /// up to four panels side by side so eight independent accumulator chains hide the multiply-add latency. A narrow
-/// last panel (an output layer of at most 16 columns) runs row by row with four partial sums, in batches too.
+/// last panel (an output layer of at most 16 columns) keeps four partial sums per row, in 4-row tiles in batches.
 /// </summary>
 [SkipLocalsInit]
 internal static class DenseKernel512
@@ -28,13 +28,14 @@ internal static class DenseKernel512
         // Panel-outer order: one panel (k·128 bytes) stays in L2 while every 8-row tile of x streams past it.
         for (int panel = 0; panel < panels; panel++)
         {
+            int r = 0;
             if (DenseKernel.IsNarrowPanel(layer.N, panel))
             {
-                // A narrow panel runs row by row in every batch: its four partial sums leave no room for an 8-row tile.
-                for (int row = 0; row < layer.Rows; row++) Row(layer, row, panel, panel + 1);
+                // Four partial sums per row leave room for a 4-row tile, not an 8-row one.
+                for (; r + 4 <= layer.Rows; r += 4) NarrowTile4(layer, r, panel);
+                for (; r < layer.Rows; r++) Row(layer, r, panel, panel + 1);
                 continue;
             }
-            int r = 0;
             for (; r + 8 <= layer.Rows; r += 8) Tile8(layer, r, panel);
             for (; r < layer.Rows; r++) Row(layer, r, panel, panel + 1);
         }
@@ -225,6 +226,88 @@ internal static class DenseKernel512
         ((s0 + s1) + (s2 + s3)).StoreUnsafe(ref t, 0);
         Vector512<float>.Zero.StoreUnsafe(ref t, 16);
         Epilogue(layer, row, 1, panel, 1, ref t);
+    }
+
+    /// <summary>
+    /// Rows [row, row + 4) of a narrow last panel: the same four partial sums per row as <see cref="NarrowPanel"/>
+    /// (so the same bits), sixteen accumulators, one weight load shared by four rows.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void NarrowTile4(in DenseLayer layer, int row, int panel)
+    {
+        int k = layer.K;
+        ref float x0 = ref Unsafe.Add(ref layer.X, row * k);
+        ref float x1 = ref Unsafe.Add(ref x0, k);
+        ref float x2 = ref Unsafe.Add(ref x1, k);
+        ref float x3 = ref Unsafe.Add(ref x2, k);
+        ref float w = ref Unsafe.Add(ref layer.W, panel * k * P);
+        System.Span<float> buffer = stackalloc float[4 * P];
+        ref float t = ref MemoryMarshal.GetReference(buffer);
+        var bias = Bias(layer, panel, 0);
+        var negativeZero = Vector512.Create(-0f);
+        // Row i's partial sums are ai, bi, ci, di (inputs p ≡ 0, 1, 2, 3 mod 4).
+        Vector512<float> a0 = bias, a1 = bias, a2 = bias, a3 = bias;
+        Vector512<float> b0 = negativeZero, b1 = negativeZero, b2 = negativeZero, b3 = negativeZero;
+        Vector512<float> c0 = negativeZero, c1 = negativeZero, c2 = negativeZero, c3 = negativeZero;
+        Vector512<float> d0 = negativeZero, d1 = negativeZero, d2 = negativeZero, d3 = negativeZero;
+        int p = 0;
+        for (; p + 4 <= k; p += 4)
+        {
+            var wp = Vector512.LoadUnsafe(ref w, (nuint)(p * P));
+            a0 = Avx512F.FusedMultiplyAdd(Vector512.Create(Unsafe.Add(ref x0, p)), wp, a0);
+            a1 = Avx512F.FusedMultiplyAdd(Vector512.Create(Unsafe.Add(ref x1, p)), wp, a1);
+            a2 = Avx512F.FusedMultiplyAdd(Vector512.Create(Unsafe.Add(ref x2, p)), wp, a2);
+            a3 = Avx512F.FusedMultiplyAdd(Vector512.Create(Unsafe.Add(ref x3, p)), wp, a3);
+            wp = Vector512.LoadUnsafe(ref w, (nuint)((p + 1) * P));
+            b0 = Avx512F.FusedMultiplyAdd(Vector512.Create(Unsafe.Add(ref x0, p + 1)), wp, b0);
+            b1 = Avx512F.FusedMultiplyAdd(Vector512.Create(Unsafe.Add(ref x1, p + 1)), wp, b1);
+            b2 = Avx512F.FusedMultiplyAdd(Vector512.Create(Unsafe.Add(ref x2, p + 1)), wp, b2);
+            b3 = Avx512F.FusedMultiplyAdd(Vector512.Create(Unsafe.Add(ref x3, p + 1)), wp, b3);
+            wp = Vector512.LoadUnsafe(ref w, (nuint)((p + 2) * P));
+            c0 = Avx512F.FusedMultiplyAdd(Vector512.Create(Unsafe.Add(ref x0, p + 2)), wp, c0);
+            c1 = Avx512F.FusedMultiplyAdd(Vector512.Create(Unsafe.Add(ref x1, p + 2)), wp, c1);
+            c2 = Avx512F.FusedMultiplyAdd(Vector512.Create(Unsafe.Add(ref x2, p + 2)), wp, c2);
+            c3 = Avx512F.FusedMultiplyAdd(Vector512.Create(Unsafe.Add(ref x3, p + 2)), wp, c3);
+            wp = Vector512.LoadUnsafe(ref w, (nuint)((p + 3) * P));
+            d0 = Avx512F.FusedMultiplyAdd(Vector512.Create(Unsafe.Add(ref x0, p + 3)), wp, d0);
+            d1 = Avx512F.FusedMultiplyAdd(Vector512.Create(Unsafe.Add(ref x1, p + 3)), wp, d1);
+            d2 = Avx512F.FusedMultiplyAdd(Vector512.Create(Unsafe.Add(ref x2, p + 3)), wp, d2);
+            d3 = Avx512F.FusedMultiplyAdd(Vector512.Create(Unsafe.Add(ref x3, p + 3)), wp, d3);
+        }
+        if (p < k)
+        {
+            var wp = Vector512.LoadUnsafe(ref w, (nuint)(p * P));
+            a0 = Avx512F.FusedMultiplyAdd(Vector512.Create(Unsafe.Add(ref x0, p)), wp, a0);
+            a1 = Avx512F.FusedMultiplyAdd(Vector512.Create(Unsafe.Add(ref x1, p)), wp, a1);
+            a2 = Avx512F.FusedMultiplyAdd(Vector512.Create(Unsafe.Add(ref x2, p)), wp, a2);
+            a3 = Avx512F.FusedMultiplyAdd(Vector512.Create(Unsafe.Add(ref x3, p)), wp, a3);
+        }
+        if (p + 1 < k)
+        {
+            var wp = Vector512.LoadUnsafe(ref w, (nuint)((p + 1) * P));
+            b0 = Avx512F.FusedMultiplyAdd(Vector512.Create(Unsafe.Add(ref x0, p + 1)), wp, b0);
+            b1 = Avx512F.FusedMultiplyAdd(Vector512.Create(Unsafe.Add(ref x1, p + 1)), wp, b1);
+            b2 = Avx512F.FusedMultiplyAdd(Vector512.Create(Unsafe.Add(ref x2, p + 1)), wp, b2);
+            b3 = Avx512F.FusedMultiplyAdd(Vector512.Create(Unsafe.Add(ref x3, p + 1)), wp, b3);
+        }
+        if (p + 2 < k)
+        {
+            var wp = Vector512.LoadUnsafe(ref w, (nuint)((p + 2) * P));
+            c0 = Avx512F.FusedMultiplyAdd(Vector512.Create(Unsafe.Add(ref x0, p + 2)), wp, c0);
+            c1 = Avx512F.FusedMultiplyAdd(Vector512.Create(Unsafe.Add(ref x1, p + 2)), wp, c1);
+            c2 = Avx512F.FusedMultiplyAdd(Vector512.Create(Unsafe.Add(ref x2, p + 2)), wp, c2);
+            c3 = Avx512F.FusedMultiplyAdd(Vector512.Create(Unsafe.Add(ref x3, p + 2)), wp, c3);
+        }
+        var zero = Vector512<float>.Zero;
+        ((a0 + b0) + (c0 + d0)).StoreUnsafe(ref t, 0);
+        zero.StoreUnsafe(ref t, 16);
+        ((a1 + b1) + (c1 + d1)).StoreUnsafe(ref t, 32);
+        zero.StoreUnsafe(ref t, 48);
+        ((a2 + b2) + (c2 + d2)).StoreUnsafe(ref t, 64);
+        zero.StoreUnsafe(ref t, 80);
+        ((a3 + b3) + (c3 + d3)).StoreUnsafe(ref t, 96);
+        zero.StoreUnsafe(ref t, 112);
+        Epilogue(layer, row, 4, panel, 1, ref t);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
