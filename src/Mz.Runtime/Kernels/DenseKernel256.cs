@@ -207,29 +207,40 @@ internal static class DenseKernel256
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static void Epilogue(in DenseLayer layer, int row, int rows, int panel, int panels, ref float tile)
     {
+        // Locals, not fields: stores through y could alias the layer as far as the JIT knows, so it would reload them.
+        int n = layer.N;
+        bool relu = layer.Relu, hasResidual = layer.HasResidual;
+        float scale = layer.Scale;
         for (int i = 0; i < rows; i++)
             for (int j = 0; j < panels; j++)
             {
                 ref float lanes = ref Unsafe.Add(ref tile, (i * panels + j) * P);
                 int column = (panel + j) * P;
-                int offset = (row + i) * layer.N + column;
+                int offset = (row + i) * n + column;
                 ref float y = ref Unsafe.Add(ref layer.Y, offset);
                 ref float residual = ref Unsafe.Add(ref layer.Residual, offset);
-                bool partial = column + P > layer.N;
+                int valid = n - column;
+                bool partial = valid < P;
                 for (int v = 0; v < P; v += 8)
                 {
                     var value = Vector256.LoadUnsafe(ref lanes, (nuint)v);
-                    if (layer.Relu) value = Relu(value);
+                    if (relu) value = Relu(value);
                     if (partial) value.StoreUnsafe(ref lanes, (nuint)v);
                     else
                     {
-                        if (layer.HasResidual) value = value * Vector256.Create(layer.Scale) + Vector256.LoadUnsafe(ref residual, (nuint)v);
+                        if (hasResidual) value = value * Vector256.Create(scale) + Vector256.LoadUnsafe(ref residual, (nuint)v);
                         value.StoreUnsafe(ref y, (nuint)v);
                     }
                 }
                 if (!partial) continue;
-                for (int c = 0; c < layer.N - column; c++)
-                    Unsafe.Add(ref y, c) = layer.HasResidual ? Unsafe.Add(ref lanes, c) * layer.Scale + Unsafe.Add(ref residual, c) : Unsafe.Add(ref lanes, c);
+                // The last panel: only the valid columns (a vector store would run past the end of y).
+                if (!hasResidual)
+                {
+                    for (int c = 0; c < valid; c++) Unsafe.Add(ref y, c) = Unsafe.Add(ref lanes, c);
+                    continue;
+                }
+                for (int c = 0; c < valid; c++)
+                    Unsafe.Add(ref y, c) = Unsafe.Add(ref lanes, c) * scale + Unsafe.Add(ref residual, c);
             }
     }
 }

@@ -322,13 +322,17 @@ internal static class DenseKernel512
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static void Epilogue(in DenseLayer layer, int row, int rows, int panel, int panels, ref float tile)
     {
+        // Locals, not fields: stores through y could alias the layer as far as the JIT knows, so it would reload them.
+        int n = layer.N;
+        bool relu = layer.Relu, hasResidual = layer.HasResidual;
+        float scale = layer.Scale;
         for (int i = 0; i < rows; i++)
             for (int j = 0; j < panels; j++)
             {
                 ref float lanes = ref Unsafe.Add(ref tile, (i * panels + j) * P);
                 var low = Vector512.LoadUnsafe(ref lanes);
                 var high = Vector512.LoadUnsafe(ref lanes, 16);
-                if (layer.Relu)
+                if (relu)
                 {
                     // Clear lanes that are <= 0; NaN compares false and passes through, as in ONNX Runtime.
                     // (A bare max instruction would return its second operand for NaN, so operand order would matter.)
@@ -336,23 +340,29 @@ internal static class DenseKernel512
                     high = Vector512.AndNot(high, Vector512.LessThanOrEqual(high, Vector512<float>.Zero));
                 }
                 int column = (panel + j) * P;
-                int offset = (row + i) * layer.N + column;
+                int offset = (row + i) * n + column;
                 ref float y = ref Unsafe.Add(ref layer.Y, offset);
                 ref float residual = ref Unsafe.Add(ref layer.Residual, offset);
-                if (column + P > layer.N)
+                int valid = n - column;
+                if (valid < P)
                 {
-                    // The last panel: only the valid columns, one by one.
+                    // The last panel: only the valid columns (a vector store would run past the end of y).
                     low.StoreUnsafe(ref lanes);
                     high.StoreUnsafe(ref lanes, 16);
-                    for (int c = 0; c < layer.N - column; c++)
-                        Unsafe.Add(ref y, c) = layer.HasResidual ? Unsafe.Add(ref lanes, c) * layer.Scale + Unsafe.Add(ref residual, c) : Unsafe.Add(ref lanes, c);
+                    if (!hasResidual)
+                    {
+                        for (int c = 0; c < valid; c++) Unsafe.Add(ref y, c) = Unsafe.Add(ref lanes, c);
+                        continue;
+                    }
+                    for (int c = 0; c < valid; c++)
+                        Unsafe.Add(ref y, c) = Unsafe.Add(ref lanes, c) * scale + Unsafe.Add(ref residual, c);
                     continue;
                 }
-                if (layer.HasResidual)
+                if (hasResidual)
                 {
-                    var scale = Vector512.Create(layer.Scale);
-                    low = low * scale + Vector512.LoadUnsafe(ref residual);
-                    high = high * scale + Vector512.LoadUnsafe(ref residual, 16);
+                    var scaleVector = Vector512.Create(scale);
+                    low = low * scaleVector + Vector512.LoadUnsafe(ref residual);
+                    high = high * scaleVector + Vector512.LoadUnsafe(ref residual, 16);
                 }
                 low.StoreUnsafe(ref y);
                 high.StoreUnsafe(ref y, 16);
