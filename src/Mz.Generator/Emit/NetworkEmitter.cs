@@ -151,7 +151,7 @@ public static class NetworkEmitter
         {
             writer.Line("/// <summary>");
             writer.Line("/// Runs the network on consecutive rows; the row count follows from the input length. Batches of");
-            writer.Line($"/// {ParallelMinRows.ToString(CultureInfo.InvariantCulture)} rows or more are split over up to {batchThreads.ToString(CultureInfo.InvariantCulture)} threads ([MzNetwork(MaxThreads = {batchThreads.ToString(CultureInfo.InvariantCulture)})]),");
+            writer.Line($"/// {ParallelBatchMinRows(plan).ToString(CultureInfo.InvariantCulture)} rows or more are split over up to {batchThreads.ToString(CultureInfo.InvariantCulture)} threads ([MzNetwork(MaxThreads = {batchThreads.ToString(CultureInfo.InvariantCulture)})]),");
             writer.Line("/// smaller ones run on the calling thread; the results are bit-identical either way.");
             writer.Line("/// </summary>");
         }
@@ -173,7 +173,7 @@ public static class NetworkEmitter
             if (batchThreads > 1)
             {
                 writer.Line("// Large batches: the caller and thread-pool helpers take row chunks, each run by the single-threaded code.");
-                using (writer.Block($"if (rows >= {ParallelMinRows.ToString(CultureInfo.InvariantCulture)})"))
+                using (writer.Block($"if (rows >= {ParallelBatchMinRows(plan).ToString(CultureInfo.InvariantCulture)})"))
                 {
                     writer.Line($"global::Mz.Kernels.MzParallel.ForRows<{t}>(inputs, outputs, InputSize, OutputSize, {batchThreads.ToString(CultureInfo.InvariantCulture)}, {BatchOnThisThread});");
                     writer.Line("return;");
@@ -217,6 +217,20 @@ public static class NetworkEmitter
 
     /// <summary>Rows below which the parallel overload stays on the calling thread: waking a worker costs more than the work.</summary>
     public const int ParallelMinRows = 64;
+
+    /// <summary>
+    /// Multiply-adds below which a PredictBatch with MaxThreads stays on the calling thread: waking a pool thread costs
+    /// microseconds, about what a few hundred rows of a small MLP take, so small networks need larger batches.
+    /// </summary>
+    public const long ParallelMinMultiplyAdds = 2_000_000;
+
+    /// <summary>The smallest batch a PredictBatch with MaxThreads splits: 64 rows, or more for small networks, in whole 8-row tiles.</summary>
+    private static long ParallelBatchMinRows(NetworkPlan plan)
+    {
+        long perRow = Math.Max(1, plan.MultiplyAdds);
+        long rows = Math.Max(ParallelMinRows, (ParallelMinMultiplyAdds + perRow - 1) / perRow);
+        return Math.Min((rows + 7) / 8 * 8, int.MaxValue / 2);
+    }
 
     private static void WriteParallelPredictBatch(SourceWriter writer, string t, string singleThreadedBatch)
     {

@@ -33,7 +33,8 @@ public sealed class ParallelBatchOptionTests
     {
         string parallel = NetworkSource(Generate(", MaxThreads = 2"));
         Assert.Contains(ParallelCall, PredictBatchBody(parallel));
-        Assert.Contains("if (rows >= 64)", PredictBatchBody(parallel));
+        // digits-mlp has 25,856 multiply-adds per row: 2·10^6 of them take 78 rows, rounded up to whole 8-row tiles.
+        Assert.Contains("if (rows >= 80)", PredictBatchBody(parallel));
         // PredictBatchParallel hands chunks to the single-threaded body, never back to the parallel PredictBatch.
         Assert.DoesNotContain("maxThreads, PredictBatch)", parallel);
 
@@ -57,8 +58,8 @@ public sealed class ParallelBatchOptionTests
         var expected = singleThreaded.PredictAll(x);
         Assert.Equal(expected, parallel.PredictAll(x));
         Assert.Equal(expected, parallel.PredictRows(x));
-        // Odd batch sizes around the threshold and the chunk boundaries, each a prefix of the reference rows.
-        foreach (int count in new[] { 63, 64, 65, 100, 257 })
+        // Odd batch sizes around the thresholds and the chunk boundaries, each a prefix of the reference rows.
+        foreach (int count in new[] { 63, 64, 65, 79, 80, 81, 100, 257 })
         {
             var part = x.AsSpan(0, count * parallel.InputSize).ToArray();
             Assert.Equal(expected.AsSpan(0, count * parallel.OutputSize).ToArray(), parallel.PredictAll(part));
