@@ -58,7 +58,7 @@ public static class NetworkEmitter
         writer.Line();
         if (batchThreads > 1)
         {
-            WriteBatchOnThisThread(writer, t);
+            WriteBatchOnThisThread(writer, plan, t);
             writer.Line();
         }
         if (single)
@@ -199,19 +199,14 @@ public static class NetworkEmitter
     }
 
     /// <summary>The single-threaded batch (one input, one output) that the parallel paths hand each row range to.</summary>
-    private static void WriteBatchOnThisThread(SourceWriter writer, string t)
+    private static void WriteBatchOnThisThread(SourceWriter writer, NetworkPlan plan, string t)
     {
         writer.Line("/// <summary>PredictBatch on the calling thread only; lengths were checked by the caller.</summary>");
         writer.Line(EmitterContext.GeneratedCode);
         using (writer.Block($"private static void {BatchOnThisThread}(global::System.ReadOnlySpan<{t}> inputs, global::System.Span<{t}> outputs)"))
         {
             writer.Line("int rows = inputs.Length / InputSize;");
-            writer.Line("// Walk the batch in chunks so per-thread scratch stays bounded.");
-            using (writer.Block("for (int start = 0; start < rows; start += ChunkRows)"))
-            {
-                writer.Line("int count = global::System.Math.Min(ChunkRows, rows - start);");
-                writer.Line("Run(inputs.Slice(start * InputSize, count * InputSize), outputs.Slice(start * OutputSize, count * OutputSize), count);");
-            }
+            WriteChunkLoop(writer, plan, single: true);
         }
     }
 
