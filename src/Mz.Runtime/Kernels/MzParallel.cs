@@ -1,4 +1,5 @@
 using System;
+using System.Runtime.ExceptionServices;
 using System.Threading;
 
 namespace Mz.Kernels;
@@ -56,9 +57,10 @@ public static class MzParallel
             var work = new ChunkedRows<T>((nint)x, (nint)y, rows, inputSize, outputSize, rowsPerChunk, chunks, run);
             for (int helper = 1; helper < Math.Min(threads, chunks); helper++)
                 ThreadPool.UnsafeQueueUserWorkItem(work, preferLocal: false);
-            work.Execute();
-            // The spans stay pinned until every taken chunk is finished.
-            work.WaitForTakenChunks();
+            work.TakeChunks();
+            // The spans stay pinned until every chunk is finished or skipped.
+            work.WaitForAllChunks();
+            work.RethrowFailure();
         }
     }
 
@@ -75,6 +77,7 @@ public static class MzParallel
         private readonly RowRunner<T> _run;
         private int _nextChunk = -1;
         private int _finishedChunks;
+        private ExceptionDispatchInfo? _failure;
 
         public ChunkedRows(nint inputs, nint outputs, int rows, int inputSize, int outputSize, int rowsPerChunk, int chunks, RowRunner<T> run)
         {
@@ -88,25 +91,46 @@ public static class MzParallel
             _run = run;
         }
 
-        /// <summary>Takes chunks until none is left.</summary>
-        public unsafe void Execute()
+        /// <summary>
+        /// Takes chunks until none is left. A chunk that throws is recorded, not rethrown, and every later chunk is
+        /// skipped but still counted, so the caller's wait always ends and the first failure reaches the caller.
+        /// </summary>
+        public unsafe void TakeChunks()
         {
             int chunk;
             while ((chunk = Interlocked.Increment(ref _nextChunk)) < _chunks)
             {
-                int start = chunk * _rowsPerChunk;
-                int count = Math.Min(_rowsPerChunk, _rows - start);
-                _run(new ReadOnlySpan<T>((T*)_inputs + (long)start * _inputSize, count * _inputSize),
-                    new Span<T>((T*)_outputs + (long)start * _outputSize, count * _outputSize));
-                Interlocked.Increment(ref _finishedChunks);
+                try
+                {
+                    if (Volatile.Read(ref _failure) != null) continue;
+                    int start = chunk * _rowsPerChunk;
+                    int count = Math.Min(_rowsPerChunk, _rows - start);
+                    _run(new ReadOnlySpan<T>((T*)_inputs + (long)start * _inputSize, count * _inputSize),
+                        new Span<T>((T*)_outputs + (long)start * _outputSize, count * _outputSize));
+                }
+                catch (Exception e)
+                {
+                    Interlocked.CompareExchange(ref _failure, ExceptionDispatchInfo.Capture(e), null);
+                }
+                finally
+                {
+                    Interlocked.Increment(ref _finishedChunks);
+                }
             }
         }
 
+        /// <summary>A helper's entry point.</summary>
+        void IThreadPoolWorkItem.Execute() => TakeChunks();
+
+        /// <summary>Throws, on the calling thread, what the first failing chunk threw, on whichever thread it ran.</summary>
+        public void RethrowFailure() => _failure?.Throw();
+
         /// <summary>
-        /// Waits for chunks still running on helpers: at most one chunk's time. Yields rather than sleeps, so the wait
-        /// ends as soon as the helper does, and a busy core gets the time meanwhile.
+        /// Waits until every chunk is finished or skipped; once the caller has found no chunk left, that is at most the
+        /// chunks still running on helpers. Yields rather than sleeps, so the wait ends as soon as the helper does, and
+        /// a busy core gets the time meanwhile.
         /// </summary>
-        public void WaitForTakenChunks()
+        public void WaitForAllChunks()
         {
             var spin = new SpinWait();
             while (Volatile.Read(ref _finishedChunks) < _chunks) spin.SpinOnce(sleep1Threshold: -1);

@@ -39,4 +39,34 @@ public sealed class MzParallelTests
         // All chunks but the last are whole multiples of the 8-row register tile.
         Assert.True(chunkLengths.Count(length => length % 8 != 0) <= 1, string.Join(", ", chunkLengths));
     }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(128)]
+    [InlineData(192)]
+    public void AChunkThatThrowsReachesTheCallerAfterEveryChunkStopped(int failingRow)
+    {
+        // Whichever thread runs the failing chunk, the exception comes out of ForRows on the calling thread, and
+        // only once nothing runs on the (then unpinned) spans any more.
+        const int rows = 256;
+        var x = new float[rows];
+        for (int i = 0; i < rows; i++) x[i] = i;
+        var y = new float[rows];
+        int running = 0;
+        var e = Assert.Throws<InvalidOperationException>(() => MzParallel.ForRows<float>(x, y, 1, 1, 2, (inputs, outputs) =>
+        {
+            Interlocked.Increment(ref running);
+            try
+            {
+                if (inputs[0] <= failingRow && failingRow < inputs[0] + inputs.Length) throw new InvalidOperationException("row " + failingRow);
+                Thread.Sleep(5);
+            }
+            finally
+            {
+                Interlocked.Decrement(ref running);
+            }
+        }));
+        Assert.Equal("row " + failingRow, e.Message);
+        Assert.Equal(0, Volatile.Read(ref running));
+    }
 }
