@@ -48,7 +48,7 @@ public static class DeclarationReader
 
         string modelPath = attribute.ConstructorArguments.Length > 0 && attribute.ConstructorArguments[0].Value is string s ? s : "";
         string? calibration = null, weights = null;
-        int inputSize = 0, layout = 0;
+        int inputSize = 0, layout = 0, maxThreads = 0;
         foreach (var named in attribute.NamedArguments)
         {
             switch (named.Key)
@@ -57,6 +57,7 @@ public static class DeclarationReader
                 case "Weights" when named.Value.Value is string w: weights = w; break;
                 case "InputSize" when named.Value.Value is int size: inputSize = size; break;
                 case "WeightLayout" when named.Value.Value is int l: layout = l; break;
+                case "MaxThreads" when named.Value.Value is int threads: maxThreads = threads; break;
             }
         }
 
@@ -76,6 +77,8 @@ public static class DeclarationReader
         else if (!hasModel && layers.Count == 0)
             diagnostics.Add(DiagnosticInfo.Create(MzDiagnostics.InvalidAttributeArgument, attributeLocation, "layers", "a declared network needs layer attributes such as [MzDense(10, Weight = \"out.weight\")]"));
 
+        if (maxThreads < 0)
+            diagnostics.Add(DiagnosticInfo.Create(MzDiagnostics.InvalidAttributeArgument, attributeLocation, "MaxThreads", $"MaxThreads must be 0 or 1 (single-threaded) or a thread count above 1, got {maxThreads}"));
         var reduce = ReductionRequestReader.Read(symbol, calibration, diagnostics, cancellationToken);
 
         var containers = new List<TypeDeclarationInfo>();
@@ -88,6 +91,7 @@ public static class DeclarationReader
             WeightsPath = hasModel ? "" : (weights ?? "").Trim(),
             InputSize = inputSize,
             WeightLayout = (WeightLayout)layout,
+            MaxThreads = maxThreads,
             Layers = layers.ToEquatableArray(),
             LayerLocations = layerLocations.ToEquatableArray(),
             Reduce = reduce,

@@ -23,6 +23,9 @@ public sealed record NetworkDeclaration(
 
     public WeightLayout WeightLayout { get; init; }
 
+    /// <summary>Threads PredictBatch may use for large batches ([MzNetwork(MaxThreads = n)]); 0 or 1 is single-threaded.</summary>
+    public int MaxThreads { get; init; }
+
     /// <summary>Layers declared in attributes, in declaration order.</summary>
     public EquatableArray<DeclaredLayer> Layers { get; init; } = EquatableArray<DeclaredLayer>.Empty;
 

@@ -53,11 +53,17 @@ public static class NetworkEmitter
 
         WritePredict(writer, plan, single, t);
         writer.Line();
-        WritePredictBatch(writer, plan, single, t);
+        int batchThreads = BatchThreads(plan, single);
+        WritePredictBatch(writer, plan, single, t, batchThreads);
         writer.Line();
+        if (batchThreads > 1)
+        {
+            WriteBatchOnThisThread(writer, plan, t);
+            writer.Line();
+        }
         if (single)
         {
-            WriteParallelPredictBatch(writer, t);
+            WriteParallelPredictBatch(writer, t, batchThreads > 1 ? BatchOnThisThread : "PredictBatch");
             writer.Line();
         }
         WriteRun(writer, plan, single, t);
@@ -131,11 +137,26 @@ public static class NetworkEmitter
             writer.Line($"throw new global::System.ArgumentException($\"'{name}' must hold {{{size}}} values (one row), but it holds {{{identifier}.Length}}.\", nameof({identifier}));");
     }
 
-    private static void WritePredictBatch(SourceWriter writer, NetworkPlan plan, bool single, string t)
+    /// <summary>Threads the generated PredictBatch itself uses ([MzNetwork(MaxThreads = n)]): 1 unless asked, and only for one input and one output.</summary>
+    private static int BatchThreads(NetworkPlan plan, bool single) => single && plan.HasBatch && plan.Declaration.MaxThreads > 1 ? plan.Declaration.MaxThreads : 1;
+
+    /// <summary>The single-threaded batch body when PredictBatch itself may use several threads.</summary>
+    private const string BatchOnThisThread = "PredictBatchOnThisThread";
+
+    private static void WritePredictBatch(SourceWriter writer, NetworkPlan plan, bool single, string t, int batchThreads)
     {
         var first = plan.Inputs[0];
         string firstSize = SizeName(first, single, true);
-        writer.Line("/// <summary>Runs the network on consecutive rows; the row count follows from the input length.</summary>");
+        if (batchThreads > 1)
+        {
+            writer.Line("/// <summary>");
+            writer.Line("/// Runs the network on consecutive rows; the row count follows from the input length. Batches of");
+            writer.Line($"/// {ParallelBatchMinRows(plan).ToString(CultureInfo.InvariantCulture)} rows or more are split over up to {batchThreads.ToString(CultureInfo.InvariantCulture)} threads ([MzNetwork(MaxThreads = {batchThreads.ToString(CultureInfo.InvariantCulture)})]),");
+            writer.Line("/// smaller ones run on the calling thread; the results are bit-identical either way.");
+            writer.Line("/// </summary>");
+        }
+        else
+            writer.Line("/// <summary>Runs the network on consecutive rows; the row count follows from the input length.</summary>");
         foreach (var p in plan.Inputs) writer.Line($"/// <param name=\"{p.Identifier.TrimStart('@')}s\">Input '{Xml(p.OnnxName)}': rows × {SizeName(p, single, true)} values, row-major.</param>");
         foreach (var p in plan.Outputs) writer.Line($"/// <param name=\"{p.Identifier.TrimStart('@')}s\">Receives output '{Xml(p.OnnxName)}': rows × {SizeName(p, single, false)} values.</param>");
         writer.Line("/// <exception cref=\"global::System.ArgumentException\">A length is not a whole number of rows or the spans disagree on the row count.</exception>");
@@ -149,26 +170,70 @@ public static class NetworkEmitter
             foreach (var p in plan.Inputs.Skip(1)) WriteBatchCheck(writer, p.Identifier + "s", SizeName(p, single, true));
             foreach (var p in plan.Outputs) WriteBatchCheck(writer, p.Identifier + "s", SizeName(p, single, false));
             writer.Line();
-            writer.Line("// Walk the batch in chunks so per-thread scratch stays bounded.");
-            using (writer.Block("for (int start = 0; start < rows; start += ChunkRows)"))
+            if (batchThreads > 1)
             {
-                writer.Line("int count = global::System.Math.Min(ChunkRows, rows - start);");
-                var args = plan.Inputs.Select(p => $"{p.Identifier}s.Slice(start * {SizeName(p, single, true)}, count * {SizeName(p, single, true)})")
-                    .Concat(plan.Outputs.Select(p => $"{p.Identifier}s.Slice(start * {SizeName(p, single, false)}, count * {SizeName(p, single, false)})"));
-                writer.Line($"Run({string.Join(", ", args)}, count);");
+                writer.Line("// Large batches: the caller and thread-pool helpers take row chunks, each run by the single-threaded code.");
+                using (writer.Block($"if (rows >= {ParallelBatchMinRows(plan).ToString(CultureInfo.InvariantCulture)})"))
+                {
+                    writer.Line($"global::Mz.Kernels.MzParallel.ForRows<{t}>(inputs, outputs, InputSize, OutputSize, {batchThreads.ToString(CultureInfo.InvariantCulture)}, {BatchOnThisThread});");
+                    writer.Line("return;");
+                }
+                writer.Line($"{BatchOnThisThread}(inputs, outputs);");
+                return;
             }
+            WriteChunkLoop(writer, plan, single);
+        }
+    }
+
+    /// <summary>The batch walked in chunks of ChunkRows, so per-thread scratch stays bounded; lengths already checked.</summary>
+    private static void WriteChunkLoop(SourceWriter writer, NetworkPlan plan, bool single)
+    {
+        writer.Line("// Walk the batch in chunks so per-thread scratch stays bounded.");
+        using (writer.Block("for (int start = 0; start < rows; start += ChunkRows)"))
+        {
+            writer.Line("int count = global::System.Math.Min(ChunkRows, rows - start);");
+            var args = plan.Inputs.Select(p => $"{p.Identifier}s.Slice(start * {SizeName(p, single, true)}, count * {SizeName(p, single, true)})")
+                .Concat(plan.Outputs.Select(p => $"{p.Identifier}s.Slice(start * {SizeName(p, single, false)}, count * {SizeName(p, single, false)})"));
+            writer.Line($"Run({string.Join(", ", args)}, count);");
+        }
+    }
+
+    /// <summary>The single-threaded batch (one input, one output) that the parallel paths hand each row range to.</summary>
+    private static void WriteBatchOnThisThread(SourceWriter writer, NetworkPlan plan, string t)
+    {
+        writer.Line("/// <summary>PredictBatch on the calling thread only; lengths were checked by the caller.</summary>");
+        writer.Line(EmitterContext.GeneratedCode);
+        using (writer.Block($"private static void {BatchOnThisThread}(global::System.ReadOnlySpan<{t}> inputs, global::System.Span<{t}> outputs)"))
+        {
+            writer.Line("int rows = inputs.Length / InputSize;");
+            WriteChunkLoop(writer, plan, single: true);
         }
     }
 
     /// <summary>Rows below which the parallel overload stays on the calling thread: waking a worker costs more than the work.</summary>
     public const int ParallelMinRows = 64;
 
-    private static void WriteParallelPredictBatch(SourceWriter writer, string t)
+    /// <summary>
+    /// Multiply-adds below which a PredictBatch with MaxThreads stays on the calling thread: waking a pool thread costs
+    /// microseconds, about what a few hundred rows of a small MLP take, so small networks need larger batches.
+    /// </summary>
+    public const long ParallelMinMultiplyAdds = 2_000_000;
+
+    /// <summary>The smallest batch a PredictBatch with MaxThreads splits: 64 rows, or more for small networks, in whole 8-row tiles.</summary>
+    private static long ParallelBatchMinRows(NetworkPlan plan)
+    {
+        long perRow = Math.Max(1, plan.MultiplyAdds);
+        long rows = Math.Max(ParallelMinRows, (ParallelMinMultiplyAdds + perRow - 1) / perRow);
+        return Math.Min((rows + 7) / 8 * 8, int.MaxValue / 2);
+    }
+
+    private static void WriteParallelPredictBatch(SourceWriter writer, string t, string singleThreadedBatch)
     {
         writer.Line("/// <summary>");
         writer.Line("/// Runs the network on consecutive rows using up to <paramref name=\"maxThreads\"/> threads. Batches under");
         writer.Line($"/// {ParallelMinRows.ToString(CultureInfo.InvariantCulture)} rows, or maxThreads ≤ 1, run on the calling thread exactly like PredictBatch;");
-        writer.Line("/// larger ones are split into contiguous row ranges. Results are bit-identical to the single-threaded call.");
+        writer.Line("/// larger ones are cut into row chunks that the calling thread and thread-pool helpers share. Results are");
+        writer.Line("/// bit-identical to the single-threaded call.");
         writer.Line("/// </summary>");
         writer.Line("/// <param name=\"inputs\">rows × InputSize values, row-major.</param>");
         writer.Line("/// <param name=\"outputs\">Receives rows × OutputSize values.</param>");
@@ -176,17 +241,35 @@ public static class NetworkEmitter
         writer.Line(EmitterContext.GeneratedCode);
         using (writer.Block($"public static void PredictBatchParallel(global::System.ReadOnlySpan<{t}> inputs, global::System.Span<{t}> outputs, int maxThreads)"))
         {
-            writer.Line("// Small batches and single-thread requests take the ordinary path, which also validates the lengths.");
-            using (writer.Block($"if (maxThreads <= 1 || inputs.Length < {ParallelMinRows.ToString(CultureInfo.InvariantCulture)} * InputSize)"))
+            string smallBatch = $"if (maxThreads <= 1 || inputs.Length < {ParallelMinRows.ToString(CultureInfo.InvariantCulture)} * InputSize)";
+            const string lengthCheck = "if (inputs.Length % InputSize != 0 || outputs.Length != inputs.Length / InputSize * OutputSize)";
+            const string lengthError = "throw new global::System.ArgumentException($\"'inputs' must hold whole rows of {InputSize} values and 'outputs' the matching rows of {OutputSize}.\", nameof(outputs));";
+            if (singleThreadedBatch == "PredictBatch")
             {
-                writer.Line("PredictBatch(inputs, outputs);");
-                writer.Line("return;");
+                writer.Line("// Small batches and single-thread requests take the ordinary path, which also validates the lengths.");
+                using (writer.Block(smallBatch))
+                {
+                    writer.Line("PredictBatch(inputs, outputs);");
+                    writer.Line("return;");
+                }
+                using (writer.Block(lengthCheck))
+                    writer.Line(lengthError);
             }
-            using (writer.Block("if (inputs.Length % InputSize != 0 || outputs.Length != inputs.Length / InputSize * OutputSize)"))
-                writer.Line("throw new global::System.ArgumentException($\"'inputs' must hold whole rows of {InputSize} values and 'outputs' the matching rows of {OutputSize}.\", nameof(outputs));");
+            else
+            {
+                // PredictBatch itself may use several threads here, so a single-thread request goes to its single-threaded body.
+                using (writer.Block(lengthCheck))
+                    writer.Line(lengthError);
+                writer.Line("// Small batches and single-thread requests stay on the calling thread.");
+                using (writer.Block(smallBatch))
+                {
+                    writer.Line($"{singleThreadedBatch}(inputs, outputs);");
+                    writer.Line("return;");
+                }
+            }
             writer.Line();
             writer.Line("// Each thread runs the single-threaded batch code on its own rows, with its own scratch.");
-            writer.Line($"global::Mz.Kernels.MzParallel.ForRows<{t}>(inputs, outputs, InputSize, OutputSize, maxThreads, PredictBatch);");
+            writer.Line($"global::Mz.Kernels.MzParallel.ForRows<{t}>(inputs, outputs, InputSize, OutputSize, maxThreads, {singleThreadedBatch});");
         }
     }
 

@@ -58,9 +58,67 @@ internal sealed class StepLowering
         for (int i = 0; i < outputs.Count; i++)
         {
             var name = _graph.Outputs[i].Name;
+            if (TryWriteOutputDirectly(_refs[name], outputs[i].Identifier, name)) continue;
             Steps.Add(new CopyStep($"output '{name}'", _refs[name], outputs[i].Identifier, outputs[i].SizePerRow));
         }
     }
+
+    /// <summary>
+    /// Lets the step that produces a graph output write into the caller's span instead of scratch followed by a copy.
+    /// Only when that step is the value's last writer and nothing after it touches the buffer, the buffer feeds no other
+    /// output, and the step reads scratch only: a caller whose output span overlaps the input then still gets what
+    /// the copy gave.
+    /// </summary>
+    private bool TryWriteOutputDirectly(string buffer, string port, string outputName)
+    {
+        if (!_buffers.Any(b => b.Identifier == buffer) || _graph.Outputs.Count(o => _refs[o.Name] == buffer) != 1) return false;
+        int writer = Steps.FindLastIndex(step => WrittenBy(step) == buffer);
+        if (writer < 0 || Steps.Skip(writer + 1).Any(step => ReadBy(step).Contains(buffer) || WrittenBy(step) == buffer)) return false;
+        if (ReadBy(Steps[writer]).Any(value => !_buffers.Any(b => b.Identifier == value))) return false;
+        string comment = Steps[writer].Comment + $", into output '{outputName}'";
+        PlanStep? redirected = Steps[writer] switch
+        {
+            DenseStep d => d with { Output = port, Comment = comment },
+            ActivationStep a => a with { Output = port, Comment = comment },
+            AddStep a => a with { Output = port, Comment = comment },
+            ScaleStep a => a with { Output = port, Comment = comment },
+            SoftmaxStep a => a with { Output = port, Comment = comment },
+            _ => null,
+        };
+        if (redirected == null) return false;
+        Steps[writer] = redirected;
+        // The buffer may now be unused; when it is the last region of scratch, scratch shrinks by its size.
+        var last = _buffers[_buffers.Count - 1];
+        if (last.Identifier == buffer && !Steps.Any(step => ReadBy(step).Contains(buffer) || WrittenBy(step) == buffer))
+        {
+            _buffers.RemoveAt(_buffers.Count - 1);
+            _scratchPerRow = last.OffsetPerRow;
+        }
+        return true;
+    }
+
+    private static string? WrittenBy(PlanStep step) => step switch
+    {
+        DenseStep d => d.Output,
+        ActivationStep a => a.Output,
+        AddStep a => a.Output,
+        ScaleStep a => a.Output,
+        SoftmaxStep a => a.Output,
+        CopyStep c => c.Output,
+        _ => null, // a fallback step writes several values; never redirected
+    };
+
+    private static IEnumerable<string> ReadBy(PlanStep step) => step switch
+    {
+        DenseStep d => d.Residual == null ? new[] { d.Input } : new[] { d.Input, d.Residual },
+        ActivationStep a => new[] { a.Input },
+        AddStep a => new[] { a.Left, a.Right },
+        ScaleStep a => new[] { a.Input },
+        SoftmaxStep a => new[] { a.Input },
+        CopyStep c => new[] { c.Input },
+        FallbackStep f => f.Inputs.Where(i => i.Value != null).Select(i => i.Value!).Concat(f.Outputs.Where(o => o.Length > 0)),
+        _ => Array.Empty<string>(),
+    };
 
     private void CountUses()
     {

@@ -54,4 +54,13 @@ public sealed class MzNetworkAttribute : Attribute
 
     /// <summary>Like <see cref="Noise"/> with one σ per hidden layer, in order (0 leaves a layer noise-free); use one of the two.</summary>
     public double[]? NoisePerLayer { get; set; }
+
+    /// <summary>
+    /// Threads <c>PredictBatch</c> may use: 0 (the default) or 1 keeps every batch on the calling thread; n &gt; 1 splits
+    /// large batches (at least 64 rows and 2·10^6 multiply-adds, so small networks need more rows) over up to n threads,
+    /// the caller's included (never more than
+    /// <see cref="Environment.ProcessorCount"/>, so <see cref="int.MaxValue"/> means every core). Results are
+    /// bit-identical to the single-threaded call. Applies to networks with one input and one output.
+    /// </summary>
+    public int MaxThreads { get; set; }
 }

@@ -22,11 +22,27 @@ namespace Mz.Kernels;
 /// fused multiply-add each), whether it runs as a one-row matrix-vector product or inside a register tile of a
 /// batch. A row therefore gets bit-identical results alone or in any batch, on a given path.
 /// </para>
+/// <para>
+/// The one exception to that order on the float paths is a narrow last panel (at most 16 valid columns, <see cref="IsNarrowPanel"/>):
+/// there only one or two vectors of accumulators are live, and a single chain of k dependent multiply-adds would
+/// leave the FMA units idle. Such a panel keeps four partial sums, s_i = (the bias if i = 0, else −0) plus the inputs
+/// p ≡ i (mod 4) in increasing p, and stores (s_0 + s_1) + (s_2 + s_3); its upper 16 padding columns are neither read
+/// nor multiplied. Rows alone and in batches run this same code, so the bit-identity above still holds.
+/// </para>
 /// </remarks>
 public static class DenseKernel
 {
     /// <summary>Output columns per packed panel: two 512-bit vectors, four 256-bit or eight 128-bit ones.</summary>
     public const int PanelWidth = PanelLayout.Width;
+
+    /// <summary>Valid columns at or below which the last panel is narrow (see the remarks).</summary>
+    internal const int NarrowPanelColumns = 16;
+
+    /// <summary>
+    /// Whether <paramref name="panel"/> is the last panel of <paramref name="n"/> outputs and holds at most
+    /// <see cref="NarrowPanelColumns"/> valid columns: the output layer of a classifier, typically.
+    /// </summary>
+    internal static bool IsNarrowPanel(int n, int panel) => n - panel * PanelWidth <= NarrowPanelColumns;
 
     /// <summary>Panels needed for <paramref name="n"/> outputs.</summary>
     public static int PanelCount(int n) => PanelLayout.PanelCount(n);
@@ -110,10 +126,10 @@ public static class DenseKernel
         };
         switch (path)
         {
-            case KernelPath.Vector512: DenseKernel512.Forward(layer); break;
-            case KernelPath.Vector256: DenseKernel256.Forward(layer); break;
-            case KernelPath.Vector128: DenseKernel128.Forward(layer); break;
-            default: DenseKernelScalar.Forward(layer); break;
+            case KernelPath.Vector512: DenseKernel512.Forward(in layer); break;
+            case KernelPath.Vector256: DenseKernel256.Forward(in layer); break;
+            case KernelPath.Vector128: DenseKernel128.Forward(in layer); break;
+            default: DenseKernelScalar.Forward(in layer); break;
         }
         if (inRegisters) return;
         var output = y.Slice(0, rows * n);
@@ -134,8 +150,9 @@ public static class DenseKernel
     private static int CheckShapes(int x, int weights, int bias, int y, int residual, int k, int n)
     {
         if (k <= 0 || n <= 0) throw new ArgumentOutOfRangeException(nameof(k), $"k = {k} and n = {n} must be positive");
-        if (x % k != 0) throw new ArgumentException($"x holds {x} values, not a whole number of rows of {k}", nameof(x));
+        // One division per call (a row count check costs more than it seems at batch 1: an integer divide is ~15 cycles).
         int rows = x / k;
+        if (rows * k != x) throw new ArgumentException($"x holds {x} values, not a whole number of rows of {k}", nameof(x));
         if (weights < PackedLength(k, n)) throw new ArgumentException($"packed weights need {PackedLength(k, n)} values, got {weights}", nameof(weights));
         if (bias != 0 && bias < PaddedLength(n)) throw new ArgumentException($"a padded bias needs {PaddedLength(n)} values, got {bias}", nameof(bias));
         if (y < rows * n) throw new ArgumentException($"y needs {rows * n} values, got {y}", nameof(y));

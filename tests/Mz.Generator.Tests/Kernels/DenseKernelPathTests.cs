@@ -97,7 +97,8 @@ public sealed class DenseKernelPathTests
         var path = Enum.Parse<KernelPath>(pathName);
         if (!KernelPaths.IsSupported(path)) return;
         var random = new Random(7);
-        foreach (var (k, n) in new[] { (17, 65), (64, 10), (33, 128), (5, 7) })
+        // 65, 10, 7, 40 and 48 end in a narrow panel (at most 16 valid columns), 49 just not.
+        foreach (var (k, n) in new[] { (17, 65), (64, 10), (33, 128), (5, 7), (9, 40), (70, 48), (3, 49) })
         {
             const int rows = 19; // two 8-row tiles and a 3-row tail
             var x = RandomFloats(random, rows * k);
@@ -111,6 +112,42 @@ public sealed class DenseKernelPathTests
                 DenseKernel.ForwardSingle(x.AsSpan(r * k, k), w, b, single, k, n, KernelActivation.Relu, default, 1f, path);
                 Assert.Equal(single, batch.AsSpan(r * n, n).ToArray());
             }
+        }
+    }
+
+    /// <summary>
+    /// The documented order of a narrow last panel, reproduced with scalar arithmetic: four partial sums over p mod 4
+    /// (the first starting from the bias, the others from −0), combined as (s0 + s1) + (s2 + s3). The vector paths use
+    /// one fused multiply-add per input (where the hardware has FMA), the scalar path a multiply and an add.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(Paths))]
+    public void NarrowPanelsUseTheDocumentedFourPartialSums(string pathName)
+    {
+        var path = Enum.Parse<KernelPath>(pathName);
+        if (!KernelPaths.IsSupported(path)) return;
+        bool fused = path != KernelPath.Scalar && System.Runtime.Intrinsics.X86.Fma.IsSupported;
+        if (path != KernelPath.Scalar && !fused) return; // a vector path without FMA rounds twice, like the scalar one
+        var random = new Random(5);
+        foreach (var (k, n) in new[] { (1, 1), (2, 3), (3, 10), (4, 16), (7, 10), (64, 10), (129, 1), (33, 40) })
+        {
+            const int rows = 9;
+            var x = RandomFloats(random, rows * k);
+            var w = RandomFloats(random, k * n);
+            var b = RandomFloats(random, n);
+            var y = new float[rows * n];
+            DenseKernel.ForwardSingle(x, DenseKernel.Pack<float>(w, k, n), DenseKernel.PadBias<float>(b), y, k, n, KernelActivation.None, default, 1f, path);
+            int first = (n - 1) / DenseKernel.PanelWidth * DenseKernel.PanelWidth; // the narrow panel's first column
+            for (int r = 0; r < rows; r++)
+                for (int j = first; j < n; j++)
+                {
+                    var partial = new[] { b[j], -0f, -0f, -0f };
+                    for (int p = 0; p < k; p++)
+                        partial[p % 4] = fused ? MathF.FusedMultiplyAdd(x[r * k + p], w[p * n + j], partial[p % 4]) : partial[p % 4] + x[r * k + p] * w[p * n + j];
+                    float expected = (partial[0] + partial[1]) + (partial[2] + partial[3]);
+                    Assert.True(BitConverter.SingleToInt32Bits(expected) == BitConverter.SingleToInt32Bits(y[r * n + j]),
+                        $"{path} k={k} n={n} at [{r}, {j}]: {y[r * n + j]} vs {expected}");
+                }
         }
     }
 
