@@ -47,6 +47,12 @@ internal static class ReductionPlanning
             return Unavailable(key, summary, fullMultiplyAdds,
                 $"{rows.Array.Rows} calibration rows are too few; the reduction needs at least {MinimumRows} so that a fifth of them can validate it", declaration.FullName, declaration, location, diagnostics);
 
+        int distinct = DistinctRows(rows.Array);
+        if (distinct < MinimumRows)
+            return Unavailable(key, summary, fullMultiplyAdds,
+                $"the {rows.Array.Rows} calibration rows hold only {distinct} distinct rows; the reduction needs at least {MinimumRows} different rows to fit and validate on",
+                declaration.FullName, declaration, location, diagnostics);
+
         LayerView view;
         try { view = LayerView.FromGraph(graph); }
         catch (LayerViewException e)
@@ -90,6 +96,21 @@ internal static class ReductionPlanning
             summary.Rank.ToString(c), summary.MemoryLength.ToString(c), summary.Depth.ToString(c), summary.HiddenUnits.ToString(c),
             summary.ValidationError.ToString("G4", c), request.Tolerance.ToString("G4", c), classifier + ablation + (request.Guard ? "; out-of-distribution guard on" : "")));
         return plan;
+    }
+
+    /// <summary>Rows that differ in at least one value (repeated rows would let the validation split see its own fit rows).</summary>
+    private static int DistinctRows(Mz.Core.Data.NpyArray array)
+    {
+        int width = (int)array.RowSize;
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var text = new System.Text.StringBuilder();
+        for (long row = 0; row < array.Rows && seen.Count < MinimumRows; row++)
+        {
+            text.Clear();
+            for (int j = 0; j < width; j++) text.Append(BitConverter.DoubleToInt64Bits(array.Data[row * width + j]).ToString("X16", CultureInfo.InvariantCulture));
+            seen.Add(text.ToString());
+        }
+        return seen.Count;
     }
 
     /// <summary>The search itself (pure: the same rows and request give a bit-identical network).</summary>

@@ -353,6 +353,65 @@ public sealed class GeneratedReductionTests
         Assert.Equal(0, failures);
     }
 
+    /// <summary>A graph the layer view does not cover (a lone Sin) gets MZ0406 and an exact PredictReduced, never a crash.</summary>
+    [Fact]
+    public void NetworkOutsideTheLayerViewIsDiagnosedAndKeepsTheFullNetwork()
+    {
+        var rows = NpzWriter.Write(new Dictionary<string, (long[] Shape, float[] Data)>
+        {
+            ["x"] = (new long[] { 80, 8 }, Enumerable.Range(0, 80 * 8).Select(i => (float)Math.Sin(i)).ToArray()),
+        });
+        var run = new GeneratorHarness()
+            .AddSource("""
+                using Mz;
+                namespace R;
+                [MzNetwork("sin.onnx", Calibration = "data/rows.npz:x")]
+                [MzReduce(Tolerance = 0.05)]
+                public static partial class Net { }
+                """)
+            .AddModel("sin.onnx", Mz.Tests.Conformance.TinyGraphs.Unary("Sin", 8))
+            .AddModel("data/rows.npz", rows, kind: "calibration", format: "npz")
+            .Run();
+        Assert.DoesNotContain(run.GeneratorDiagnostics, d => d.Id == "MZ0999");
+        var warning = Assert.Single(run.GeneratorDiagnostics, d => d.Id == "MZ0406");
+        Assert.Contains("cannot be reduced", warning.GetMessage());
+        var net = new ReducedEntryPoints(run.EmitAndLoad(), "R.Net");
+        Assert.False(net.IsReduced);
+        var x = Enumerable.Range(0, 16).Select(i => i * 0.25f).ToArray();
+        Assert.Equal(net.Full.PredictRows(x), net.ReducedRows(x));
+    }
+
+    /// <summary>
+    /// Calibration rows that are all the same row would validate a reduction on its own fit data: MZ0406 and the full
+    /// network, never a model that is only right at one point.
+    /// </summary>
+    [Fact]
+    public void RepeatedCalibrationRowsAreDiagnosedAndKeepTheFullNetwork()
+    {
+        var row = new TrainedModel("cancer-mlp").Reference["x"].ToSingles().Take(30).ToArray();
+        var rows = NpzWriter.Write(new Dictionary<string, (long[] Shape, float[] Data)>
+        {
+            ["x"] = (new long[] { 120, 30 }, Enumerable.Range(0, 120).SelectMany(i => i % 3 == 0 ? row.Select(v => v + 1f) : row).ToArray()),
+        });
+        var run = new GeneratorHarness()
+            .AddSource("""
+                using Mz;
+                namespace R;
+                [MzNetwork("m.onnx", Calibration = "data/same.npz:x")]
+                [MzReduce(Tolerance = 0.01, MaxMemory = 1)]
+                public static partial class Net { }
+                """)
+            .AddModel("m.onnx", new TrainedModel("cancer-mlp").OnnxBytes)
+            .AddModel("data/same.npz", rows, kind: "calibration", format: "npz")
+            .Run();
+        Assert.DoesNotContain(run.GeneratorDiagnostics, d => d.Id == "MZ0999" || d.Severity == DiagnosticSeverity.Error);
+        var warning = Assert.Single(run.GeneratorDiagnostics, d => d.Id == "MZ0406");
+        Assert.Contains("only 2 distinct rows", warning.GetMessage());
+        var net = new ReducedEntryPoints(run.EmitAndLoad(), "R.Net");
+        Assert.False(net.IsReduced);
+        Assert.Equal(net.Full.PredictRows(row), net.ReducedRows(row));
+    }
+
     private static int ArgMax(float[] values, int row)
     {
         int best = 0;
