@@ -11,8 +11,8 @@ public static partial class DigitsMlp { }
 // an Info diagnostic MZ0401 summarises it and DigitsResMlpDeep.Analysis holds the per-layer table.
 // [MzReduce] adds PredictReduced: an MZ-reduced copy fitted on the same rows, shipped only because its relative
 // error on held-out calibration rows is within 2 % (MZ0404 says what it chose; DigitsResMlpDeep.Reduction has it all).
-// Its two stages fit about 180 regressors each on 1,150 rows, under the ten-rows-per-regressor rule of thumb
-// (warning MZ0407); the sample checks the reduced model on the dataset's unseen test rows, so it is suppressed here.
+// Should a search setting give its stages more regressors than a tenth of the 1,150 fit rows, warning MZ0407 says
+// so; the sample checks the reduced model on the dataset's unseen test rows itself, so the warning is suppressed here.
 #pragma warning disable MZ0407
 [MzNetwork("models/digits-resmlp-deep/model.onnx", Calibration = "models/digits-resmlp-deep/train.npz:x")]
 [MzReduce(Tolerance = 0.02)]
