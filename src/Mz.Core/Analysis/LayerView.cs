@@ -89,6 +89,12 @@ public sealed class LayerView
         {
             _graph = graph;
             _output = graph.Outputs[0].Name;
+            // A trailing Identity (declared networks and some exporters name the output that way) is the output itself.
+            for (var identity = TrailingIdentity(_output); identity != null; identity = TrailingIdentity(_output))
+            {
+                _used.Add(identity);
+                _output = identity.Inputs[0];
+            }
             foreach (var node in graph.Nodes)
                 foreach (var input in node.Inputs.Where(i => i.Length > 0).Distinct(StringComparer.Ordinal))
                 {
@@ -160,6 +166,9 @@ public sealed class LayerView
                 state = affineOut;
             }
         }
+
+        private Node? TrailingIdentity(string value) =>
+            _graph.Nodes.FirstOrDefault(n => n.OpType == "Identity" && n.Outputs.Count == 1 && n.Outputs[0] == value && n.Inputs.Count == 1 && !_used.Contains(n));
 
         private List<Node> Consumers(string value) => _consumers.TryGetValue(value, out var list) ? list : new List<Node>();
 

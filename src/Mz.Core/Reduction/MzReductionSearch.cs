@@ -56,7 +56,8 @@ public static class MzReductionSearch
                     if (best == null || candidate.ValidationError < best.ValidationError) best = candidate;
                     if (candidate.MeetsTolerance)
                     {
-                        if (chosen == null || candidate.MacCount < chosen.MacCount) chosen = candidate;
+                        // A model at least as costly as the full network is no reduction, whatever its error.
+                        if (candidate.MacCount < calibration.FullMacCount && (chosen == null || candidate.MacCount < chosen.MacCount)) chosen = candidate;
                         passing.Add((candidate, configuration, boundaries, hiddenGrid));
                         i--;
                     }

@@ -48,13 +48,13 @@ public sealed class ReductionSummary
     /// <summary>Multiply-adds of the out-of-distribution checks per row (0 without the guard).</summary>
     public long GuardMacCount { get; set; }
 
-    /// <summary>FullMacCount / ReducedMacCount.</summary>
+    /// <summary>FullMacCount / ReducedMacCount (the guard's checks excluded; the generated ReducedMultiplyAdds includes them).</summary>
     public double MacRatio { get; set; }
 
-    /// <summary>Relative L2 error of the chosen model's outputs on the validation rows.</summary>
+    /// <summary>Relative L2 error of the chosen model's outputs on the validation rows (NaN when no reduced network ships).</summary>
     public double ValidationError { get; set; }
 
-    /// <summary>Fraction of validation rows whose top-1 class agrees with the full network.</summary>
+    /// <summary>Fraction of validation rows whose top-1 class agrees with the full network (NaN when no reduced network ships).</summary>
     public double ValidationTopOneAgreement { get; set; }
 
     /// <summary>The lowest validation error any evaluated model reached (what to compare with the tolerance when none met it).</summary>
@@ -63,7 +63,7 @@ public sealed class ReductionSummary
     /// <summary>MACs ratio of the cheapest model without memory terms (K = 0) that met the gate; 0 when none did — the ablation.</summary>
     public double MarkovMacRatio { get; set; }
 
-    /// <summary>Calibration rows the reduction was fitted on.</summary>
+    /// <summary>Calibration rows the reduction was fitted on (distinct rows only: repeats are dropped before the split).</summary>
     public int FitRows { get; set; }
 
     /// <summary>Held-out calibration rows that validated it.</summary>

@@ -23,13 +23,14 @@ internal static class ReductionRequestReader
 
         var location = LocationInfo.From(attribute.ApplicationSyntaxReference?.GetSyntax(cancellationToken));
         double tolerance = double.NaN, margin = 1.0;
+        bool toleranceGiven = false;
         int maxMemory = 2, basis = 0, hyper = 0;
         bool guard = false;
         foreach (var named in attribute.NamedArguments)
         {
             switch (named.Key)
             {
-                case "Tolerance" when named.Value.Value is double t: tolerance = t; break;
+                case "Tolerance" when named.Value.Value is double t: tolerance = t; toleranceGiven = true; break;
                 case "MaxMemory" when named.Value.Value is int k: maxMemory = k; break;
                 case "Basis" when named.Value.Value is int b: basis = b; break;
                 case "Hyper" when named.Value.Value is int h: hyper = h; break;
@@ -39,7 +40,7 @@ internal static class ReductionRequestReader
         }
 
         string? problem =
-            double.IsNaN(tolerance) ? "Tolerance: set the relative L2 output error the reduced network may have on held-out calibration rows, e.g. [MzReduce(Tolerance = 0.01)]"
+            !toleranceGiven ? "Tolerance: set the relative L2 output error the reduced network may have on held-out calibration rows, e.g. [MzReduce(Tolerance = 0.01)]"
             : !(tolerance > 0) || double.IsInfinity(tolerance) ? $"Tolerance: must be a positive number, got {Text(tolerance)}"
             : maxMemory < 0 || maxMemory > ReductionRequest.MaxMemoryLimit ? $"MaxMemory: must be between 0 and {ReductionRequest.MaxMemoryLimit}, got {maxMemory}"
             : basis < 0 || basis >= BasisNames.Length ? $"Basis: unknown value {basis}; use MzBasis.Balanced, Gradient or Pca"

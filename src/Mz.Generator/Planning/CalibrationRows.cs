@@ -33,6 +33,12 @@ internal sealed class CalibrationRows
         if (string.IsNullOrWhiteSpace(declaration.Calibration)) return null;
         var (path, key) = ArrayReference.Split(declaration.Calibration!);
         string normalized = SidecarReader.NormalizePath(path);
+        if (!path.EndsWith(".npz", StringComparison.OrdinalIgnoreCase) && !path.EndsWith(".npy", StringComparison.OrdinalIgnoreCase))
+        {
+            diagnostics.Add(DiagnosticInfo.Create(MzDiagnostics.CalibrationInvalid, location, path,
+                "calibration rows come from a NumPy file: name an .npz (with ':key', default x) or an .npy file"));
+            return null;
+        }
         var file = files.FirstOrDefault(f => f.Kind == "calibration" && string.Equals(f.SourcePath, normalized, StringComparison.Ordinal));
         if (file == null)
         {

@@ -47,7 +47,8 @@ internal static class ReductionPlanning
             return Unavailable(key, summary, fullMultiplyAdds,
                 $"{rows.Array.Rows} calibration rows are too few; the reduction needs at least {MinimumRows} so that a fifth of them can validate it", declaration.FullName, declaration, location, diagnostics);
 
-        int distinct = DistinctRows(rows.Array);
+        var distinctRows = DistinctRows(rows.Array);
+        int distinct = distinctRows.Length;
         if (distinct < MinimumRows)
             return Unavailable(key, summary, fullMultiplyAdds,
                 $"the {rows.Array.Rows} calibration rows hold only {distinct} distinct rows; the reduction needs at least {MinimumRows} different rows to fit and validate on",
@@ -61,7 +62,7 @@ internal static class ReductionPlanning
         }
 
         cancellationToken.ThrowIfCancellationRequested();
-        var outcome = Cache.GetOrAdd(searchKey, () => Search(view, rows, request, cancellationToken));
+        var outcome = Cache.GetOrAdd(searchKey, () => Search(view, rows, distinctRows, request, cancellationToken));
         var guard = outcome.Network != null && request.Guard ? ReducedStateBounds.Fit(outcome.Network, outcome.Inputs) : null;
         summary = outcome.Summary;
         if (guard != null)
@@ -74,6 +75,10 @@ internal static class ReductionPlanning
             diagnostics.Add(DiagnosticInfo.Create(MzDiagnostics.ReductionSampleLimited, location, declaration.FullName, warning));
 
         var c = CultureInfo.InvariantCulture;
+        if (outcome.Network == null && outcome.Result.Evaluated.Any(e => e.MeetsTolerance))
+            return Unavailable(key, summary, fullMultiplyAdds,
+                $"every reduced network that met the tolerance costs at least the full network's {fullMultiplyAdds.ToString(c)} multiply-adds per row, so there is nothing to gain",
+                declaration.FullName, declaration, location, diagnostics);
         if (outcome.Network == null)
         {
             diagnostics.Add(DiagnosticInfo.Create(MzDiagnostics.ReductionNotMet, location, declaration.FullName, request.Tolerance.ToString("G4", c),
@@ -98,27 +103,31 @@ internal static class ReductionPlanning
         return plan;
     }
 
-    /// <summary>Rows that differ in at least one value (repeated rows would let the validation split see its own fit rows).</summary>
-    private static int DistinctRows(Mz.Core.Data.NpyArray array)
+    /// <summary>
+    /// The first occurrence of every distinct row, in order. Repeated rows would put copies of fit rows into the
+    /// validation split, which would then grade the fit on its own data.
+    /// </summary>
+    private static int[] DistinctRows(Mz.Core.Data.NpyArray array)
     {
         int width = (int)array.RowSize;
         var seen = new HashSet<string>(StringComparer.Ordinal);
+        var kept = new List<int>();
         var text = new System.Text.StringBuilder();
-        for (long row = 0; row < array.Rows && seen.Count < MinimumRows; row++)
+        for (long row = 0; row < array.Rows; row++)
         {
             text.Clear();
             for (int j = 0; j < width; j++) text.Append(BitConverter.DoubleToInt64Bits(array.Data[row * width + j]).ToString("X16", CultureInfo.InvariantCulture));
-            seen.Add(text.ToString());
+            if (seen.Add(text.ToString())) kept.Add((int)row);
         }
-        return seen.Count;
+        return kept.ToArray();
     }
 
     /// <summary>The search itself (pure: the same rows and request give a bit-identical network).</summary>
-    private static ReductionOutcome Search(LayerView view, CalibrationRows rows, ReductionRequest request, CancellationToken cancellationToken)
+    private static ReductionOutcome Search(LayerView view, CalibrationRows rows, int[] distinctRows, ReductionRequest request, CancellationToken cancellationToken)
     {
         var array = rows.Array;
         int width = view.InputWidth;
-        var inputs = Matrix<double>.Build.Dense((int)array.Rows, width, (i, j) => array.Data[(long)i * width + j]);
+        var inputs = Matrix<double>.Build.Dense(distinctRows.Length, width, (i, j) => array.Data[(long)distinctRows[i] * width + j]);
         var calibration = new ReductionCalibration(view, inputs, ValidationFraction, seed: 1);
         var basis = request.Basis switch { "Gradient" => BasisKind.Gradient, "Pca" => BasisKind.Pca, _ => BasisKind.Balanced };
         var options = MzReducerOptions.StandardSearch(request.MaxMemory, basis, request.HyperReduction, request.Margin);
@@ -152,8 +161,8 @@ internal static class ReductionPlanning
             FullMacCount = result.FullMacCount,
             ReducedMacCount = chosen?.MacCount ?? result.FullMacCount,
             MacRatio = chosen?.MacRatio ?? 1,
-            ValidationError = chosen?.ValidationError ?? 0,
-            ValidationTopOneAgreement = chosen?.TopOneAgreement ?? 1,
+            ValidationError = chosen?.ValidationError ?? double.NaN,
+            ValidationTopOneAgreement = chosen?.TopOneAgreement ?? double.NaN,
             BestValidationError = result.BestValidationError,
             MarkovMacRatio = markov.Chosen?.MacRatio ?? 0,
             FitRows = calibration.Split.FitRows.Length,
@@ -178,8 +187,11 @@ internal static class ReductionPlanning
         LocationInfo? location, List<DiagnosticInfo> diagnostics)
     {
         if (reportAs != null) diagnostics.Add(DiagnosticInfo.Create(MzDiagnostics.ReductionUnavailable, location, declaration.FullName, reason));
+        summary = Copy(summary);
         summary.MeetsTolerance = false;
         summary.Reason = reason;
+        summary.ValidationError = double.NaN;
+        summary.ValidationTopOneAgreement = double.NaN;
         summary.ReducedMacCount = fullMultiplyAdds;
         summary.MacRatio = 1;
         return ReducedPlan.Full(key, summary, fullMultiplyAdds);

@@ -270,7 +270,8 @@ public sealed class GeneratedReductionTests
 
     [Theory]
     [InlineData("Tolerance = 0", "must be a positive number")]
-    [InlineData("Tolerance = double.NaN", "set the relative L2 output error")]
+    [InlineData("Tolerance = double.NaN", "must be a positive number, got NaN")]
+    [InlineData("MaxMemory = 1", "set the relative L2 output error")]
     [InlineData("Tolerance = 0.01, MaxMemory = 9", "between 0 and 8")]
     [InlineData("Tolerance = 0.01, Margin = 0.5", "at least 1")]
     public void BadReductionArgumentsAreDiagnosedAtTheAttribute(string arguments, string message)
@@ -410,6 +411,86 @@ public sealed class GeneratedReductionTests
         var net = new ReducedEntryPoints(run.EmitAndLoad(), "R.Net");
         Assert.False(net.IsReduced);
         Assert.Equal(net.Full.PredictRows(row), net.ReducedRows(row));
+    }
+
+    /// <summary>Rows repeated in the calibration file are dropped before the split, so validation never grades copies of fit rows.</summary>
+    [Fact]
+    public void RepeatedCalibrationRowsAreDroppedBeforeTheSplit()
+    {
+        var train = new TrainedModel("digits-resmlp-deep");
+        var x = Mz.Core.Data.NpzReader.Read(File.ReadAllBytes(Path.Combine(RepositoryPaths.TrainedModels, "digits-resmlp-deep", "train.npz")))["x"].ToSingles();
+        var repeated = Enumerable.Range(0, 600).SelectMany(i => x.Skip(i % 120 * 64).Take(64)).ToArray();
+        var rows = NpzWriter.Write(new Dictionary<string, (long[] Shape, float[] Data)> { ["x"] = (new long[] { 600, 64 }, repeated) });
+        var run = new GeneratorHarness()
+            .AddSource("""
+                using Mz;
+                namespace R;
+                [MzNetwork("m.onnx", Calibration = "data/rep.npz:x")]
+                [MzReduce(Tolerance = 0.02, MaxMemory = 0, Hyper = MzHyper.Off)]
+                public static partial class Net { }
+                """)
+            .AddModel("m.onnx", train.OnnxBytes)
+            .AddModel("data/rep.npz", rows, kind: "calibration", format: "npz")
+            .Run();
+        Assert.DoesNotContain(run.GeneratorDiagnostics, d => d.Id == "MZ0999" || d.Severity == DiagnosticSeverity.Error);
+        var net = new ReducedEntryPoints(run.EmitAndLoad(), "R.Net");
+        _output.WriteLine($"reduced {net.IsReduced}: fit {net.Summary.FitRows}, validation {net.Summary.ValidationRows}, {net.Summary.Reason}");
+        Assert.Equal(120, net.Summary.FitRows + net.Summary.ValidationRows);
+    }
+
+    /// <summary>A network so small that no reduction is cheaper (the two-moons net, 82 multiply-adds) keeps the full one.</summary>
+    [Fact]
+    public void ReductionThatSavesNothingIsNotShipped()
+    {
+        var run = new GeneratorHarness()
+            .AddSource("""
+                using Mz;
+                namespace R;
+                [MzNetwork("m.onnx", Calibration = "data/train.npz:x")]
+                [MzReduce(Tolerance = 0.02, MaxMemory = 1)]
+                public static partial class Moons { }
+                """)
+            .AddModel("m.onnx", new TrainedModel("stochastic-resnet-2d").OnnxBytes)
+            .AddModel("data/train.npz", File.ReadAllBytes(Path.Combine(RepositoryPaths.TrainedModels, "stochastic-resnet-2d", "train.npz")), kind: "calibration", format: "npz")
+            .Run();
+        var net = new ReducedEntryPoints(run.EmitAndLoad(), "R.Moons");
+        Assert.False(net.IsReduced);
+        Assert.True(net.ReducedMultiplyAdds <= (long)net.Type.GetField("MultiplyAdds")!.GetValue(null)!);
+        Assert.Contains(run.GeneratorDiagnostics, d => d.Id is "MZ0405" or "MZ0406");
+        Assert.True(double.IsNaN(net.Summary.ValidationError));
+        var x = new TrainedModel("stochastic-resnet-2d").Reference["x"].ToSingles();
+        Assert.Equal(net.Full.PredictRows(x), net.ReducedRows(x));
+    }
+
+    /// <summary>The README's declared network (safetensors + layer attributes) reduces like its ONNX twin and gets its Analysis.</summary>
+    [Fact]
+    public void DeclaredNetworkIsAnalysedAndReduced()
+    {
+        var run = new GeneratorHarness()
+            .AddSource("""
+                using Mz;
+                namespace R;
+                [MzNetwork(Weights = "w.safetensors", InputSize = 64, Calibration = "data/train.npz:x")]
+                [MzDense(64, Weight = "inp.weight", Bias = "inp.bias")]
+                [MzResidual(Count = 32, Step = 1f / 32, Activation = MzActivation.Tanh, Weight = "blocks.{i}.weight", Bias = "blocks.{i}.bias")]
+                [MzDense(10, Weight = "out.weight", Bias = "out.bias")]
+                [MzReduce(Tolerance = 0.05, MaxMemory = 0, Hyper = MzHyper.Off)]
+                public static partial class Declared { }
+                """)
+            .AddModel("w.safetensors", File.ReadAllBytes(Path.Combine(RepositoryPaths.TrainedModels, "digits-resmlp-deep", "weights.safetensors")), format: "safetensors")
+            .AddModel("data/train.npz", File.ReadAllBytes(Path.Combine(RepositoryPaths.TrainedModels, "digits-resmlp-deep", "train.npz")), kind: "calibration", format: "npz")
+            .Run();
+        Assert.DoesNotContain(run.GeneratorDiagnostics, d => d.Id is "MZ0403" or "MZ0406" or "MZ0999");
+        Assert.Contains(run.GeneratorDiagnostics, d => d.Id == "MZ0401");
+        var net = new ReducedEntryPoints(run.EmitAndLoad(), "R.Declared");
+        Assert.True(net.IsReduced, net.Summary.Reason);
+        Assert.NotNull(net.Type.GetProperty("Analysis"));
+        var x = TestInputs(out var logits, out _, out int count);
+        var reduced = net.ReducedRows(x);
+        double errors = 0, norm = 0;
+        for (int i = 0; i < reduced.Length; i++) { errors += Math.Pow(reduced[i] - logits[i], 2); norm += logits[i] * logits[i]; }
+        _output.WriteLine($"{net.Summary.MacRatio:F2}x, test relative error {Math.Sqrt(errors / norm):F4}");
+        Assert.True(Math.Sqrt(errors / norm) <= 0.06);
     }
 
     private static int ArgMax(float[] values, int row)
