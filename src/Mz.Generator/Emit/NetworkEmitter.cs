@@ -164,9 +164,7 @@ public static class NetworkEmitter
         using (writer.Block($"public static void PredictBatch({Parameters(plan, t, "s")})"))
         {
             writer.Line("// The first input fixes the row count; every other span must agree with it.");
-            using (writer.Block($"if ({first.Identifier}s.Length % {firstSize} != 0)"))
-                writer.Line($"throw new global::System.ArgumentException($\"'{first.Identifier.TrimStart('@')}s' must hold a whole number of rows of {{{firstSize}}} values, but it holds {{{first.Identifier}s.Length}}.\", nameof({first.Identifier}s));");
-            writer.Line($"int rows = {first.Identifier}s.Length / {firstSize};");
+            WriteRowCount(writer, first.Identifier + "s", firstSize);
             foreach (var p in plan.Inputs.Skip(1)) WriteBatchCheck(writer, p.Identifier + "s", SizeName(p, single, true));
             foreach (var p in plan.Outputs) WriteBatchCheck(writer, p.Identifier + "s", SizeName(p, single, false));
             writer.Line();
@@ -271,6 +269,14 @@ public static class NetworkEmitter
             writer.Line("// Each thread runs the single-threaded batch code on its own rows, with its own scratch.");
             writer.Line($"global::Mz.Kernels.MzParallel.ForRows<{t}>(inputs, outputs, InputSize, OutputSize, maxThreads, {singleThreadedBatch});");
         }
+    }
+
+    /// <summary>Checks that a batch span holds whole rows and declares <c>rows</c> from it.</summary>
+    internal static void WriteRowCount(SourceWriter writer, string identifier, string size)
+    {
+        using (writer.Block($"if ({identifier}.Length % {size} != 0)"))
+            writer.Line($"throw new global::System.ArgumentException($\"'{identifier.TrimStart('@')}' must hold a whole number of rows of {{{size}}} values, but it holds {{{identifier}.Length}}.\", nameof({identifier}));");
+        writer.Line($"int rows = {identifier}.Length / {size};");
     }
 
     internal static void WriteBatchCheck(SourceWriter writer, string identifier, string size)

@@ -137,9 +137,7 @@ public static class ReducedEmitter
         using (writer.Block($"public static void PredictReducedBatch({NetworkEmitter.Parameters(plan, t, "s")})"))
         {
             writer.Line("// The input fixes the row count; the output must agree with it.");
-            using (writer.Block($"if ({input}s.Length % InputSize != 0)"))
-                writer.Line($"throw new global::System.ArgumentException($\"'{input.TrimStart('@')}s' must hold a whole number of rows of {{InputSize}} values, but it holds {{{input}s.Length}}.\", nameof({input}s));");
-            writer.Line($"int rows = {input}s.Length / InputSize;");
+            NetworkEmitter.WriteRowCount(writer, input + "s", "InputSize");
             NetworkEmitter.WriteBatchCheck(writer, output + "s", "OutputSize");
             writer.Line();
             writer.Line("// Walk the batch in chunks so per-thread scratch stays bounded.");

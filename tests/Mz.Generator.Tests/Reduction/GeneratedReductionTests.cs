@@ -236,17 +236,7 @@ public sealed class GeneratedReductionTests
     [Fact]
     public void UnreachableToleranceKeepsTheFullNetworkWithAWarning()
     {
-        var run = new GeneratorHarness()
-            .AddSource("""
-                using Mz;
-                namespace R;
-                [MzNetwork("m.onnx", Calibration = "data/train.npz:x")]
-                [MzReduce(Tolerance = 1e-7, MaxMemory = 0, Hyper = MzHyper.Off)]
-                public static partial class Cancer { }
-                """)
-            .AddModel("m.onnx", new TrainedModel("cancer-mlp").OnnxBytes)
-            .AddModel("data/train.npz", File.ReadAllBytes(Path.Combine(RepositoryPaths.TrainedModels, "cancer-mlp", "train.npz")), kind: "calibration", format: "npz")
-            .Run();
+        var run = Reduce("Tolerance = 1e-7, MaxMemory = 0, Hyper = MzHyper.Off", "Cancer", new TrainedModel("cancer-mlp").OnnxBytes, File.ReadAllBytes(Path.Combine(RepositoryPaths.TrainedModels, "cancer-mlp", "train.npz")));
         var warning = Assert.Single(run.GeneratorDiagnostics, d => d.Id == "MZ0405");
         Assert.Equal(DiagnosticSeverity.Warning, warning.Severity);
         Assert.Contains("1E-07", warning.GetMessage());
@@ -310,17 +300,7 @@ public sealed class GeneratedReductionTests
         {
             ["x"] = (new long[] { 20, 64 }, Enumerable.Range(0, 20 * 64).Select(i => (float)(i % 17)).ToArray()),
         });
-        var run = new GeneratorHarness()
-            .AddSource("""
-                using Mz;
-                namespace R;
-                [MzNetwork("m.onnx", Calibration = "data/few.npz:x")]
-                [MzReduce(Tolerance = 0.05)]
-                public static partial class Net { }
-                """)
-            .AddModel("m.onnx", new TrainedModel("digits-mlp").OnnxBytes)
-            .AddModel("data/few.npz", rows, kind: "calibration", format: "npz")
-            .Run();
+        var run = Reduce("Tolerance = 0.05", "Net", new TrainedModel("digits-mlp").OnnxBytes, rows);
         var warning = Assert.Single(run.GeneratorDiagnostics, d => d.Id == "MZ0406");
         Assert.Contains("20 calibration rows are too few", warning.GetMessage());
         var net = new ReducedEntryPoints(run.EmitAndLoad(), "R.Net");
@@ -406,17 +386,7 @@ public sealed class GeneratedReductionTests
         {
             ["x"] = (new long[] { 120, 30 }, Enumerable.Range(0, 120).SelectMany(i => i % 3 == 0 ? row.Select(v => v + 1f) : row).ToArray()),
         });
-        var run = new GeneratorHarness()
-            .AddSource("""
-                using Mz;
-                namespace R;
-                [MzNetwork("m.onnx", Calibration = "data/same.npz:x")]
-                [MzReduce(Tolerance = 0.01, MaxMemory = 1)]
-                public static partial class Net { }
-                """)
-            .AddModel("m.onnx", new TrainedModel("cancer-mlp").OnnxBytes)
-            .AddModel("data/same.npz", rows, kind: "calibration", format: "npz")
-            .Run();
+        var run = Reduce("Tolerance = 0.01, MaxMemory = 1", "Net", new TrainedModel("cancer-mlp").OnnxBytes, rows);
         Assert.DoesNotContain(run.GeneratorDiagnostics, d => d.Id == "MZ0999" || d.Severity == DiagnosticSeverity.Error);
         var warning = Assert.Single(run.GeneratorDiagnostics, d => d.Id == "MZ0406");
         Assert.Contains("only 2 distinct rows", warning.GetMessage());
@@ -433,17 +403,7 @@ public sealed class GeneratedReductionTests
         var x = Mz.Core.Data.NpzReader.Read(File.ReadAllBytes(Path.Combine(RepositoryPaths.TrainedModels, "digits-resmlp-deep", "train.npz")))["x"].ToSingles();
         var repeated = Enumerable.Range(0, 600).SelectMany(i => x.Skip(i % 120 * 64).Take(64)).ToArray();
         var rows = NpzWriter.Write(new Dictionary<string, (long[] Shape, float[] Data)> { ["x"] = (new long[] { 600, 64 }, repeated) });
-        var run = new GeneratorHarness()
-            .AddSource("""
-                using Mz;
-                namespace R;
-                [MzNetwork("m.onnx", Calibration = "data/rep.npz:x")]
-                [MzReduce(Tolerance = 0.02, MaxMemory = 0, Hyper = MzHyper.Off)]
-                public static partial class Net { }
-                """)
-            .AddModel("m.onnx", train.OnnxBytes)
-            .AddModel("data/rep.npz", rows, kind: "calibration", format: "npz")
-            .Run();
+        var run = Reduce("Tolerance = 0.02, MaxMemory = 0, Hyper = MzHyper.Off", "Net", train.OnnxBytes, rows);
         Assert.DoesNotContain(run.GeneratorDiagnostics, d => d.Id == "MZ0999" || d.Severity == DiagnosticSeverity.Error);
         var net = new ReducedEntryPoints(run.EmitAndLoad(), "R.Net");
         _output.WriteLine($"reduced {net.IsReduced}: fit {net.Summary.FitRows}, validation {net.Summary.ValidationRows}, {net.Summary.Reason}");
@@ -454,17 +414,7 @@ public sealed class GeneratedReductionTests
     [Fact]
     public void ReductionThatSavesNothingIsNotShipped()
     {
-        var run = new GeneratorHarness()
-            .AddSource("""
-                using Mz;
-                namespace R;
-                [MzNetwork("m.onnx", Calibration = "data/train.npz:x")]
-                [MzReduce(Tolerance = 0.02, MaxMemory = 1)]
-                public static partial class Moons { }
-                """)
-            .AddModel("m.onnx", new TrainedModel("stochastic-resnet-2d").OnnxBytes)
-            .AddModel("data/train.npz", File.ReadAllBytes(Path.Combine(RepositoryPaths.TrainedModels, "stochastic-resnet-2d", "train.npz")), kind: "calibration", format: "npz")
-            .Run();
+        var run = Reduce("Tolerance = 0.02, MaxMemory = 1", "Moons", new TrainedModel("stochastic-resnet-2d").OnnxBytes, File.ReadAllBytes(Path.Combine(RepositoryPaths.TrainedModels, "stochastic-resnet-2d", "train.npz")));
         var net = new ReducedEntryPoints(run.EmitAndLoad(), "R.Moons");
         Assert.False(net.IsReduced);
         Assert.True(net.ReducedMultiplyAdds <= (long)net.Type.GetField("MultiplyAdds")!.GetValue(null)!);
@@ -504,6 +454,20 @@ public sealed class GeneratedReductionTests
         _output.WriteLine($"{net.Summary.MacRatio:F2}x, test relative error {Math.Sqrt(errors / norm):F4}");
         Assert.True(Math.Sqrt(errors / norm) <= 0.06);
     }
+
+    /// <summary>Runs the generator on <c>R.{name}</c> over an ONNX model with [MzReduce({arguments})] and calibration rows (key x).</summary>
+    private static GeneratorRun Reduce(string arguments, string name, byte[] model, byte[] calibration) =>
+        new GeneratorHarness()
+            .AddSource($$"""
+                using Mz;
+                namespace R;
+                [MzNetwork("m.onnx", Calibration = "data/rows.npz:x")]
+                [MzReduce({{arguments}})]
+                public static partial class {{name}} { }
+                """)
+            .AddModel("m.onnx", model)
+            .AddModel("data/rows.npz", calibration, kind: "calibration", format: "npz")
+            .Run();
 
     private static int ArgMax(float[] values, int row)
     {
