@@ -115,5 +115,5 @@ public sealed class BuildTimeAnalysisTests
     }
 
     private static byte[] Npz(string key, long[] shape, float[] data) =>
-        NpzWriter.Write(new Dictionary<string, (long[], float[])> { [key] = (shape, data) });
+        new Mz.Benchmarks.Models.NpzWriter().Add(key, data, shape).ToArray();
 }

@@ -79,7 +79,9 @@ public sealed class DeclaredNetworkTests
     {
         // Re-pack digits-mlp's safetensors tensors as an .npz of float32 arrays (np.savez layout).
         var tensors = Mz.Core.Data.SafetensorsReader.Read(Safetensors("digits-mlp"));
-        var npz = NpzWriter.Write(tensors.ToDictionary(p => p.Key, p => (p.Value.Dims, p.Value.Float32!)));
+        var writer = new Mz.Benchmarks.Models.NpzWriter();
+        foreach (var (name, tensor) in tensors) writer.Add(name, tensor.Float32!, tensor.Dims);
+        var npz = writer.ToArray();
         var model = new TrainedModel("digits-mlp");
         var run = new GeneratorHarness()
             .AddSource("using Mz;\nnamespace D;\n" + Declarations["digits-mlp"].Replace("w.safetensors", "w.npz") + "\npublic static partial class Declared { }")

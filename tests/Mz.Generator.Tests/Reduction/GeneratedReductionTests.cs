@@ -296,10 +296,7 @@ public sealed class GeneratedReductionTests
     [Fact]
     public void TooFewCalibrationRowsAreDiagnosedAndKeepTheFullNetwork()
     {
-        var rows = NpzWriter.Write(new Dictionary<string, (long[] Shape, float[] Data)>
-        {
-            ["x"] = (new long[] { 20, 64 }, Enumerable.Range(0, 20 * 64).Select(i => (float)(i % 17)).ToArray()),
-        });
+        var rows = new Mz.Benchmarks.Models.NpzWriter().Add("x", Enumerable.Range(0, 20 * 64).Select(i => (float)(i % 17)).ToArray(), 20, 64).ToArray();
         var run = Reduce("Tolerance = 0.05", "Net", new TrainedModel("digits-mlp").OnnxBytes, rows);
         var warning = Assert.Single(run.GeneratorDiagnostics, d => d.Id == "MZ0406");
         Assert.Contains("20 calibration rows are too few", warning.GetMessage());
@@ -350,10 +347,7 @@ public sealed class GeneratedReductionTests
     [Fact]
     public void NetworkOutsideTheLayerViewIsDiagnosedAndKeepsTheFullNetwork()
     {
-        var rows = NpzWriter.Write(new Dictionary<string, (long[] Shape, float[] Data)>
-        {
-            ["x"] = (new long[] { 80, 8 }, Enumerable.Range(0, 80 * 8).Select(i => (float)Math.Sin(i)).ToArray()),
-        });
+        var rows = new Mz.Benchmarks.Models.NpzWriter().Add("x", Enumerable.Range(0, 80 * 8).Select(i => (float)Math.Sin(i)).ToArray(), 80, 8).ToArray();
         var run = new GeneratorHarness()
             .AddSource("""
                 using Mz;
@@ -382,10 +376,7 @@ public sealed class GeneratedReductionTests
     public void RepeatedCalibrationRowsAreDiagnosedAndKeepTheFullNetwork()
     {
         var row = new TrainedModel("cancer-mlp").Reference["x"].ToSingles().Take(30).ToArray();
-        var rows = NpzWriter.Write(new Dictionary<string, (long[] Shape, float[] Data)>
-        {
-            ["x"] = (new long[] { 120, 30 }, Enumerable.Range(0, 120).SelectMany(i => i % 3 == 0 ? row.Select(v => v + 1f) : row).ToArray()),
-        });
+        var rows = new Mz.Benchmarks.Models.NpzWriter().Add("x", Enumerable.Range(0, 120).SelectMany(i => i % 3 == 0 ? row.Select(v => v + 1f) : row).ToArray(), 120, 30).ToArray();
         var run = Reduce("Tolerance = 0.01, MaxMemory = 1", "Net", new TrainedModel("cancer-mlp").OnnxBytes, rows);
         Assert.DoesNotContain(run.GeneratorDiagnostics, d => d.Id == "MZ0999" || d.Severity == DiagnosticSeverity.Error);
         var warning = Assert.Single(run.GeneratorDiagnostics, d => d.Id == "MZ0406");
@@ -402,7 +393,7 @@ public sealed class GeneratedReductionTests
         var train = new TrainedModel("digits-resmlp-deep");
         var x = Mz.Core.Data.NpzReader.Read(File.ReadAllBytes(Path.Combine(RepositoryPaths.TrainedModels, "digits-resmlp-deep", "train.npz")))["x"].ToSingles();
         var repeated = Enumerable.Range(0, 600).SelectMany(i => x.Skip(i % 120 * 64).Take(64)).ToArray();
-        var rows = NpzWriter.Write(new Dictionary<string, (long[] Shape, float[] Data)> { ["x"] = (new long[] { 600, 64 }, repeated) });
+        var rows = new Mz.Benchmarks.Models.NpzWriter().Add("x", repeated, 600, 64).ToArray();
         var run = Reduce("Tolerance = 0.02, MaxMemory = 0, Hyper = MzHyper.Off", "Net", train.OnnxBytes, rows);
         Assert.DoesNotContain(run.GeneratorDiagnostics, d => d.Id == "MZ0999" || d.Severity == DiagnosticSeverity.Error);
         var net = new ReducedEntryPoints(run.EmitAndLoad(), "R.Net");
