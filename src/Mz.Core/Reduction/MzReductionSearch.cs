@@ -71,9 +71,11 @@ public static class MzReductionSearch
         {
             int floor = hiddenGrid[0];
             var thinnest = new ReductionConfiguration(configuration.Rank, configuration.MemoryLength, configuration.MergeLength, floor);
-            if (floor == 0 || PredictedMacs(view, boundaries, thinnest) >= chosen!.MacCount) continue;
+            // Passing points can all cost at least the full network (then none was chosen): the full cost bounds them too.
+            long cheapest = chosen?.MacCount ?? calibration.FullMacCount;
+            if (floor == 0 || PredictedMacs(view, boundaries, thinnest) >= cheapest) continue;
             var thinned = ThinStages(calibration, candidate, configuration, boundaries, hiddenGrid, options, gate, variant, evaluated);
-            if (thinned.MacCount < chosen.MacCount) chosen = thinned;
+            if (thinned.MacCount < cheapest) chosen = thinned;
         }
         return new ReductionResult(variant, tolerance, chosen, best, evaluated, calibration.FullMacCount, SampleSizeWarnings(calibration, chosen));
     }
