@@ -79,11 +79,11 @@ public sealed class MzNoisyNetwork
     {
         CheckLengths(input.Length, output.Length);
         CheckDraws(noiseDraws.Length);
-        var (state, draws, result) = Scratch();
-        input.CopyTo(state);
-        noiseDraws.CopyTo(draws);
-        Run(state, draws, result);
-        result.AsSpan(0, OutputSize).CopyTo(output);
+        var buffer = Scratch();
+        input.CopyTo(buffer);
+        noiseDraws.CopyTo(buffer.AsSpan(DrawsOffset));
+        Run(buffer);
+        buffer.AsSpan(ResultOffset, OutputSize).CopyTo(output);
     }
 
     /// <summary><see cref="NoisyForward(ReadOnlySpan{double}, ReadOnlySpan{double}, Span{double})"/> for float32 rows: computed in float64, the output rounded once.</summary>
@@ -91,11 +91,11 @@ public sealed class MzNoisyNetwork
     {
         CheckLengths(input.Length, output.Length);
         CheckDraws(noiseDraws.Length);
-        var (state, draws, result) = Scratch();
-        for (int i = 0; i < input.Length; i++) state[i] = input[i];
-        for (int i = 0; i < noiseDraws.Length; i++) draws[i] = noiseDraws[i];
-        Run(state, draws, result);
-        for (int i = 0; i < output.Length; i++) output[i] = (float)result[i];
+        var buffer = Scratch();
+        for (int i = 0; i < input.Length; i++) buffer[i] = input[i];
+        for (int i = 0; i < noiseDraws.Length; i++) buffer[DrawsOffset + i] = noiseDraws[i];
+        Run(buffer);
+        for (int i = 0; i < output.Length; i++) output[i] = (float)buffer[ResultOffset + i];
     }
 
     /// <summary>One noisy pass with draws from <paramref name="random"/> (polar Box–Muller over <see cref="Random.NextDouble"/>).</summary>
@@ -103,11 +103,11 @@ public sealed class MzNoisyNetwork
     {
         if (random == null) throw new ArgumentNullException(nameof(random));
         CheckLengths(input.Length, output.Length);
-        var (state, draws, result) = Scratch();
-        input.CopyTo(state);
-        FillStandardNormal(random, draws.AsSpan(0, NoiseDrawCount));
-        Run(state, draws, result);
-        result.AsSpan(0, OutputSize).CopyTo(output);
+        var buffer = Scratch();
+        input.CopyTo(buffer);
+        FillStandardNormal(random, buffer.AsSpan(DrawsOffset, NoiseDrawCount));
+        Run(buffer);
+        buffer.AsSpan(ResultOffset, OutputSize).CopyTo(output);
     }
 
     /// <summary><see cref="NoisyForward(ReadOnlySpan{double}, Span{double}, Random)"/> for float32 rows.</summary>
@@ -115,11 +115,11 @@ public sealed class MzNoisyNetwork
     {
         if (random == null) throw new ArgumentNullException(nameof(random));
         CheckLengths(input.Length, output.Length);
-        var (state, draws, result) = Scratch();
-        for (int i = 0; i < input.Length; i++) state[i] = input[i];
-        FillStandardNormal(random, draws.AsSpan(0, NoiseDrawCount));
-        Run(state, draws, result);
-        for (int i = 0; i < output.Length; i++) output[i] = (float)result[i];
+        var buffer = Scratch();
+        for (int i = 0; i < input.Length; i++) buffer[i] = input[i];
+        FillStandardNormal(random, buffer.AsSpan(DrawsOffset, NoiseDrawCount));
+        Run(buffer);
+        for (int i = 0; i < output.Length; i++) output[i] = (float)buffer[ResultOffset + i];
     }
 
     /// <summary>
@@ -179,36 +179,43 @@ public sealed class MzNoisyNetwork
         }
     }
 
-    /// <summary>The pass itself on scratch arrays: state holds X_0 on entry; the output lands in result.</summary>
-    private void Run(double[] state, double[] draws, double[] result)
+    /// <summary>
+    /// The pass itself on the per-thread buffer: two state halves of the widest layer (X_0 at the start on entry),
+    /// then the draws from <see cref="DrawsOffset"/>, then the output from <see cref="ResultOffset"/>.
+    /// </summary>
+    private void Run(double[] buffer)
     {
         int width = _maxWidth;
-        int drawOffset = 0;
-        // The scratch state array holds two halves, ping-ponged so no layer reads what it writes.
+        int drawOffset = DrawsOffset;
+        // The two state halves are ping-ponged so no layer reads what it writes.
         int current = 0, next = width;
         for (int n = 0; n < _stack.Depth; n++)
         {
             var layer = _stack.Layers[n];
-            layer.Apply(state, current, state, next);
+            layer.Apply(buffer, current, buffer, next);
             double level = _noise[n];
-            for (int i = 0; i < layer.Outputs; i++) state[next + i] += level * draws[drawOffset + i];
+            for (int i = 0; i < layer.Outputs; i++) buffer[next + i] += level * buffer[drawOffset + i];
             drawOffset += layer.Outputs;
             (current, next) = (next, current);
         }
-        _stack.Readout.Apply(state, current, result, 0);
+        _stack.Readout.Apply(buffer, current, buffer, ResultOffset);
     }
 
-    /// <summary>Per-thread arrays: the two state halves, the draws and the output.</summary>
-    private (double[] State, double[] Draws, double[] Result) Scratch()
+    private int DrawsOffset => 2 * _maxWidth;
+
+    private int ResultOffset => DrawsOffset + NoiseDrawCount;
+
+    /// <summary>The per-thread buffer of <see cref="Run"/>, grown on demand and then reused: no allocation per pass.</summary>
+    private double[] Scratch()
     {
-        int needed = 2 * _maxWidth;
-        var state = _scratch;
-        if (state == null || state.Length < needed)
+        int needed = ResultOffset + OutputSize;
+        var buffer = _scratch;
+        if (buffer == null || buffer.Length < needed)
         {
-            state = new double[Math.Max(needed, 64)];
-            _scratch = state;
+            buffer = new double[Math.Max(needed, 64)];
+            _scratch = buffer;
         }
-        return (state, DrawScratch.Get(NoiseDrawCount), ResultScratch.Get(OutputSize));
+        return buffer;
     }
 
     private static double[] Widen(ReadOnlySpan<float> input)
@@ -241,31 +248,6 @@ public sealed class MzNoisyNetwork
     {
         if (draws != NoiseDrawCount)
             throw new ArgumentException($"'noiseDraws' must hold {NoiseDrawCount} standard-normal values (one per hidden unit of every hidden layer), but it holds {draws}.", "noiseDraws");
-    }
-
-    /// <summary>A per-thread array of at least a given length, separate from the state scratch.</summary>
-    private static class DrawScratch
-    {
-        [ThreadStatic] private static double[]? _values;
-
-        public static double[] Get(int length)
-        {
-            var values = _values;
-            if (values == null || values.Length < length) _values = values = new double[Math.Max(length, 64)];
-            return values;
-        }
-    }
-
-    private static class ResultScratch
-    {
-        [ThreadStatic] private static double[]? _values;
-
-        public static double[] Get(int length)
-        {
-            var values = _values;
-            if (values == null || values.Length < length) _values = values = new double[Math.Max(length, 16)];
-            return values;
-        }
     }
 }
 
