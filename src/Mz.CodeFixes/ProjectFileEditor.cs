@@ -208,12 +208,7 @@ public static class ProjectFileEditor
     private static bool SamePath(string listed, string include) =>
         string.Equals(NormalizePath(UnescapeMsBuild(listed)), NormalizePath(include), StringComparison.OrdinalIgnoreCase);
 
-    private static string NormalizePath(string path)
-    {
-        var normalized = path.Replace('\\', '/').Trim();
-        while (normalized.StartsWith("./", StringComparison.Ordinal)) normalized = normalized.Substring(2);
-        return normalized;
-    }
+    private static string NormalizePath(string path) => Mz.Core.Text.ProjectPaths.Normalize(path);
 
     /// <summary>MSBuild reads %, $, @, ', ;, ? and * in an Include specially; %XX makes them literal.</summary>
     private static string EscapeMsBuild(string path)

@@ -78,12 +78,7 @@ public static class SidecarReader
     }
 
     /// <summary>Forward slashes, no leading "./": how [MzNetwork] paths and item paths are compared.</summary>
-    public static string NormalizePath(string path)
-    {
-        var normalized = path.Replace('\\', '/').Trim();
-        while (normalized.StartsWith("./", StringComparison.Ordinal)) normalized = normalized.Substring(2);
-        return normalized;
-    }
+    public static string NormalizePath(string path) => Mz.Core.Text.ProjectPaths.Normalize(path);
 
     private static string Get(Dictionary<string, string> headers, string key, string fallback) =>
         headers.TryGetValue(key, out var value) ? value : fallback;
