@@ -42,23 +42,23 @@ internal static class ReductionPlanning
         var summary = new ReductionSummary { Tolerance = request.Tolerance, Margin = request.Margin, Basis = request.Basis, FullMacCount = fullMultiplyAdds, Guarded = false };
 
         // Problems with the calibration file itself were reported as MZ0105/MZ0106; PredictReduced still compiles.
-        if (rows == null) return Unavailable(key, summary, fullMultiplyAdds, "no usable calibration rows", null, declaration, location, diagnostics);
+        if (rows == null) return Unavailable(key, summary, fullMultiplyAdds, "no usable calibration rows", report: false, declaration, location, diagnostics);
         if (rows.Array.Rows < MinimumRows)
             return Unavailable(key, summary, fullMultiplyAdds,
-                $"{rows.Array.Rows} calibration rows are too few; the reduction needs at least {MinimumRows} so that a fifth of them can validate it", declaration.FullName, declaration, location, diagnostics);
+                $"{rows.Array.Rows} calibration rows are too few; the reduction needs at least {MinimumRows} so that a fifth of them can validate it", report: true, declaration, location, diagnostics);
 
         var distinctRows = DistinctRows(rows.Array);
         int distinct = distinctRows.Length;
         if (distinct < MinimumRows)
             return Unavailable(key, summary, fullMultiplyAdds,
                 $"the {rows.Array.Rows} calibration rows hold only {distinct} distinct rows; the reduction needs at least {MinimumRows} different rows to fit and validate on",
-                declaration.FullName, declaration, location, diagnostics);
+                report: true, declaration, location, diagnostics);
 
         LayerView view;
         try { view = LayerView.FromGraph(graph); }
         catch (LayerViewException e)
         {
-            return Unavailable(key, summary, fullMultiplyAdds, e.Message, declaration.FullName, declaration, location, diagnostics);
+            return Unavailable(key, summary, fullMultiplyAdds, e.Message, report: true, declaration, location, diagnostics);
         }
 
         cancellationToken.ThrowIfCancellationRequested();
@@ -78,7 +78,7 @@ internal static class ReductionPlanning
         if (outcome.Network == null && outcome.Result.Evaluated.Any(e => e.MeetsTolerance))
             return Unavailable(key, summary, fullMultiplyAdds,
                 $"every reduced network that met the tolerance costs at least the full network's {fullMultiplyAdds.ToString(c)} multiply-adds per row, so there is nothing to gain",
-                declaration.FullName, declaration, location, diagnostics);
+                report: true, declaration, location, diagnostics);
         if (outcome.Network == null)
         {
             diagnostics.Add(DiagnosticInfo.Create(MzDiagnostics.ReductionNotMet, location, declaration.FullName, request.Tolerance.ToString("G4", c),
@@ -90,7 +90,7 @@ internal static class ReductionPlanning
         try { plan = ReducedLowering.Lower(key, summary, outcome.Network, guard, view.OutputActivation, input, output); }
         catch (NotSupportedException e)
         {
-            return Unavailable(key, summary, fullMultiplyAdds, e.Message, declaration.FullName, declaration, location, diagnostics);
+            return Unavailable(key, summary, fullMultiplyAdds, e.Message, report: true, declaration, location, diagnostics);
         }
         string classifier = view.OutputWidth > 1 ? $", top-1 agreement {summary.ValidationTopOneAgreement.ToString("F4", c)}" : "";
         string ablation = summary.MarkovMacRatio > 0
@@ -183,10 +183,10 @@ internal static class ReductionPlanning
         return summary;
     }
 
-    private static ReducedPlan Unavailable(string key, ReductionSummary summary, long fullMultiplyAdds, string reason, string? reportAs, NetworkDeclaration declaration,
+    private static ReducedPlan Unavailable(string key, ReductionSummary summary, long fullMultiplyAdds, string reason, bool report, NetworkDeclaration declaration,
         LocationInfo? location, List<DiagnosticInfo> diagnostics)
     {
-        if (reportAs != null) diagnostics.Add(DiagnosticInfo.Create(MzDiagnostics.ReductionUnavailable, location, declaration.FullName, reason));
+        if (report) diagnostics.Add(DiagnosticInfo.Create(MzDiagnostics.ReductionUnavailable, location, declaration.FullName, reason));
         summary = Copy(summary);
         summary.MeetsTolerance = false;
         summary.Reason = reason;
