@@ -54,6 +54,20 @@ public sealed record NarrowDenseStep(string Comment, string Input, string Output
 }
 
 /// <summary>
+/// One stage of a reduced network in one kernel call: y = c + B·σ(W x + b) + L x, the hidden units scratch of one row
+/// (<see cref="Hidden"/>). W [K, Units], B [Units, N] and L [K, N] are stored input-major with rows padded to whole lane
+/// groups (Mz.Core.Ir.LaneRowLayout), b and c padded likewise; <see cref="Linear"/> and <see cref="Offset"/> are optional.
+/// </summary>
+public sealed record ReducedStageStep(string Comment, string Input, string Output, long K, long Units, long N, string HiddenWeight, string HiddenBias,
+    string Activation, string OutputMap, string? Linear, string? Offset, string Hidden) : PlanStep(Comment);
+
+/// <summary>
+/// y = c + M x with M input-major [K, N], rows padded like <see cref="ReducedStageStep"/>'s matrices (the stage kernel's
+/// Map: a reduced network's input map and readout); <see cref="Offset"/> optional.
+/// </summary>
+public sealed record ReducedMapStep(string Comment, string Input, string Output, long K, long N, string Matrix, string? Offset) : PlanStep(Comment);
+
+/// <summary>
 /// The out-of-distribution check of one reduced state: ratios[m] = max(ratios[m], ‖W ẑ + c‖² / bound) per row, W the
 /// whitening matrix [rank, rank] and c its offset.
 /// </summary>

@@ -4,17 +4,19 @@ using System.Globalization;
 using System.Linq;
 using MathNet.Numerics.LinearAlgebra;
 using Mz.Core.Analysis;
+using Mz.Core.Ir;
 using Mz.Core.Reduction;
 
 namespace Mz.Generator.Planning;
 
 /// <summary>
 /// Lowers a <see cref="ReducedNetwork"/> (MZ.md (3.1)) to plan steps. Reduced states live in a ring of K + 2 slots —
-/// the K + 1 states a stage reads and the one it writes — so scratch does not grow with depth. Per stage: the J hidden
-/// units through the panel kernel with the activation fused (the only wide product), then the narrow kernel for the
-/// output map plus offset, the linear term and each memory kernel, all summed into the next state. The readout writes
-/// the logits, and the network's output activation follows. Every matrix is a weight; the MAC count is the sum of the
-/// products' K·N, which equals <see cref="ReducedNetwork.MacCount"/> (plus the guard's checks when enabled).
+/// the K + 1 states a stage reads and the one it writes — so scratch does not grow with depth. A stage is one call of
+/// the fused stage kernel: the J hidden units with the activation in registers, the output map, the linear term and
+/// the offset, summed into the next state (a stage whose hidden units read a low-rank factor takes the panel kernel
+/// and the narrow kernel instead). Identity skips and memory kernels are added after it. The input map and the readout
+/// are the stage kernel's Map (y = c + M x, same layout); the network's output activation follows the readout. Every
+/// matrix is a weight; the MAC count is the sum of the products' K·N, which equals <see cref="ReducedNetwork.MacCount"/> (plus the guard's checks when enabled).
 /// </summary>
 internal sealed class ReducedLowering
 {
@@ -45,7 +47,8 @@ internal sealed class ReducedLowering
             _buffers.Add(new PlanBuffer(states[s], (s % slots) * (long)maxRank, ranks[s]));
         }
         long offset = (long)slots * maxRank;
-        int hiddenWidth = network.Stages.Count == 0 ? 0 : network.Stages.Max(st => st.HiddenUnits);
+        // The fused stage kernel stores whole lane groups of hidden units, so its scratch is padded.
+        int hiddenWidth = network.Stages.Count == 0 ? 0 : network.Stages.Max(st => LaneRowLayout.PaddedLength(st.HiddenUnits));
         int factorWidth = network.Stages.Count == 0 ? 0 : network.Stages.Max(st => st.HiddenFactor?.RowCount ?? 0);
         long hiddenOffset = offset;
         offset += hiddenWidth;
@@ -65,8 +68,8 @@ internal sealed class ReducedLowering
         }
 
         // ẑ_0 = A_in u + c_in: the input (embedding included) in reduced coordinates.
-        Narrow($"reduced state ẑ_0 = A u + c: the input in {Basis(network.StateBases[0])} coordinates ({N(network.InputWidth)} → {N(ranks[0])})",
-            input, states[0], network.InputMap, "InputMap", network.InputOffset, "InputOffset", accumulate: false);
+        Map($"reduced state ẑ_0 = A u + c: the input in {Basis(network.StateBases[0])} coordinates ({N(network.InputWidth)} → {N(ranks[0])})",
+            input, states[0], network.InputMap, "InputMap", network.InputOffset, "InputOffset");
         Guard(guard, 0, states[0], ranks[0]);
 
         for (int s = 0; s < network.Stages.Count; s++)
@@ -74,7 +77,8 @@ internal sealed class ReducedLowering
             var stage = network.Stages[s];
             string z = states[s], next = states[s + 1], name = "Stage" + N(s);
             string hidden = "hidden" + N(s);
-            _buffers.Add(new PlanBuffer(hidden, hiddenOffset, stage.HiddenUnits));
+            // The fused kernel's scratch holds one row of padded units; the separate kernels read and write rows × units.
+            _buffers.Add(new PlanBuffer(hidden, hiddenOffset, stage.HiddenFactor == null ? LaneRowLayout.PaddedLength(stage.HiddenUnits) : stage.HiddenUnits));
             string hiddenInput = z;
             if (stage.HiddenFactor != null)
             {
@@ -87,29 +91,10 @@ internal sealed class ReducedLowering
             string layers = stage.LayerCount > 1
                 ? $"layers {N(stage.FirstLayer)}–{N(stage.FirstLayer + stage.LayerCount - 1)} merged ({N(stage.LayerCount)} layer maps evaluated once)"
                 : $"layer {N(stage.FirstLayer)}";
-            string activation = KernelActivation(stage.Activation);
-            int hiddenK = stage.HiddenWeight.ColumnCount, hiddenN = stage.HiddenUnits;
-            string weight = AddWeight(name + "Hidden", $"stage {N(s)} hidden weights [{N(hiddenK)}, {N(hiddenN)}] in {DensePacking.PanelWidth}-column panels",
-                DensePacking.Pack(hiddenK, hiddenN, (p, j) => stage.HiddenWeight[(int)j, (int)p]));
-            var paddedBias = new double[DensePacking.PaddedLength(hiddenN)];
-            for (int j = 0; j < hiddenN; j++) paddedBias[j] = stage.HiddenBias[j];
-            string bias = AddWeight(name + "HiddenBias", $"stage {N(s)} hidden bias [{N(hiddenN)}], zero-padded to whole panels", paddedBias);
-            _steps.Add(new DenseStep($"stage {N(s)}, {layers}: the {N(hiddenN)} evaluated hidden units, σ(W ẑ + b){(activation != "None" ? " with " + activation : "")}",
-                hiddenInput, hidden, hiddenK, hiddenN, weight, bias, activation, null, 1.0));
-            _macs += (long)hiddenK * hiddenN;
-
             if (stage.OutputMap == null)
                 throw new NotSupportedException("a stage without an output map (scaled identity) has no generated form");
-            if (stage.Linear != null)
-            {
-                // Output map and linear term in one pass: the same sums, in the same order, as two calls.
-                var second = AddRowMajor(name + "Linear", $"stage {N(s)}: linear term L of ẑ_{N(s + 1)} = B σ(…) + L ẑ_{N(s)} + c", stage.Linear);
-                Narrow($"stage {N(s)}: ẑ_{N(s + 1)} = B σ(…) + L ẑ_{N(s)} + c, the hidden units mapped to {N(stage.OutputRank)} reduced coordinates plus the linear term",
-                    hidden, next, stage.OutputMap, name + "OutputMap", stage.Offset, name + "Offset", accumulate: false, (z, second, stage.Linear.ColumnCount));
-            }
-            else
-                Narrow($"stage {N(s)}: ẑ_{N(s + 1)} = B σ(…) + c, the hidden units mapped to {N(stage.OutputRank)} reduced coordinates",
-                    hidden, next, stage.OutputMap, name + "OutputMap", stage.Offset, name + "Offset", accumulate: false);
+            if (stage.HiddenFactor == null) FusedStage(stage, name, s, layers, z, next, hidden);
+            else SeparateStage(stage, name, s, layers, hiddenInput, z, next, hidden);
             if (stage.IdentitySkip)
                 _steps.Add(new AddStep($"stage {N(s)}: identity skip, ẑ_{N(s + 1)} += ẑ_{N(s)}", next, z, next, stage.OutputRank, 1.0));
             for (int k = 1; k <= stage.MemoryLength; k++)
@@ -119,13 +104,86 @@ internal sealed class ReducedLowering
         }
 
         int last = ranks.Count - 1;
-        Narrow($"readout: logits = R ẑ_{N(last)} + b ({N(ranks[last])} → {N(network.OutputWidth)})",
-            states[last], logits, network.Readout, "Readout", network.ReadoutBias, "ReadoutBias", accumulate: false);
+        Map($"readout: logits = R ẑ_{N(last)} + b ({N(ranks[last])} → {N(network.OutputWidth)})",
+            states[last], logits, network.Readout, "Readout", network.ReadoutBias, "ReadoutBias");
         if (outputActivation == OutputActivation.Softmax)
             _steps.Add(new SoftmaxStep("output activation: softmax over the logits", logits, output, network.OutputWidth, network.OutputWidth, false));
         else if (outputActivation == OutputActivation.Sigmoid)
             _steps.Add(new ActivationStep("output activation: sigmoid of the logits", logits, output, network.OutputWidth, "Sigmoid"));
         return offset;
+    }
+
+    /// <summary>The stage in one call of the fused kernel: hidden units, activation, output map, linear term and offset.</summary>
+    private void FusedStage(ReducedStage stage, string name, int s, string layers, string z, string next, string hidden)
+    {
+        int k = stage.HiddenWeight.ColumnCount, units = stage.HiddenUnits, n = stage.OutputRank;
+        var outputMap = stage.OutputMap!;
+        string activation = KernelActivation(stage.Activation);
+        string weight = AddWeight(name + "Hidden", $"stage {N(s)} hidden weights W [{N(k)} inputs, {N(units)} units], input-major, rows padded to {N(LaneRowLayout.Lanes)}-lane groups",
+            LaneRows(k, units, (p, j) => stage.HiddenWeight[j, p]));
+        string bias = AddWeight(name + "HiddenBias", $"stage {N(s)} hidden bias b [{N(units)}], zero-padded", Padded(units, j => stage.HiddenBias[j]));
+        string map = AddWeight(name + "OutputMap", $"stage {N(s)} output map B [{N(units)} units, {N(n)} coordinates], input-major, rows padded",
+            LaneRows(units, n, (j, i) => outputMap[i, j]));
+        string? linear = stage.Linear == null ? null
+            : AddWeight(name + "Linear", $"stage {N(s)} linear term L [{N(k)}, {N(n)}], input-major, rows padded", LaneRows(k, n, (p, i) => stage.Linear[i, p]));
+        string? offset = stage.Offset == null ? null : AddWeight(name + "Offset", $"stage {N(s)} offset c [{N(n)}], zero-padded", Padded(n, i => stage.Offset[i]));
+        string sum = linear != null ? $"B σ(W ẑ_{N(s)} + b) + L ẑ_{N(s)}" : $"B σ(W ẑ_{N(s)} + b)";
+        _steps.Add(new ReducedStageStep($"stage {N(s)}, {layers}: ẑ_{N(s + 1)} = {sum}{(offset != null ? " + c" : "")}, {N(units)} evaluated hidden units" +
+            (activation != "None" ? $" through {activation}" : ""), z, next, k, units, n, weight, bias, activation, map, linear, offset, hidden));
+        _macs += (long)k * units + (long)units * n + (linear != null ? (long)k * n : 0);
+    }
+
+    /// <summary>The stage as separate calls when its hidden units read a low-rank factor rather than the state itself.</summary>
+    private void SeparateStage(ReducedStage stage, string name, int s, string layers, string hiddenInput, string z, string next, string hidden)
+    {
+        var outputMap = stage.OutputMap!;
+        string activation = KernelActivation(stage.Activation);
+        int hiddenK = stage.HiddenWeight.ColumnCount, hiddenN = stage.HiddenUnits;
+        string weight = AddWeight(name + "Hidden", $"stage {N(s)} hidden weights [{N(hiddenK)}, {N(hiddenN)}] in {DensePacking.PanelWidth}-column panels",
+            DensePacking.Pack(hiddenK, hiddenN, (p, j) => stage.HiddenWeight[(int)j, (int)p]));
+        var paddedBias = new double[DensePacking.PaddedLength(hiddenN)];
+        for (int j = 0; j < hiddenN; j++) paddedBias[j] = stage.HiddenBias[j];
+        string bias = AddWeight(name + "HiddenBias", $"stage {N(s)} hidden bias [{N(hiddenN)}], zero-padded to whole panels", paddedBias);
+        _steps.Add(new DenseStep($"stage {N(s)}, {layers}: the {N(hiddenN)} evaluated hidden units, σ(W ẑ + b){(activation != "None" ? " with " + activation : "")}",
+            hiddenInput, hidden, hiddenK, hiddenN, weight, bias, activation, null, 1.0));
+        _macs += (long)hiddenK * hiddenN;
+        if (stage.Linear != null)
+        {
+            // Output map and linear term in one pass: the same sums, in the same order, as two calls.
+            var second = AddRowMajor(name + "Linear", $"stage {N(s)}: linear term L of ẑ_{N(s + 1)} = B σ(…) + L ẑ_{N(s)} + c", stage.Linear);
+            Narrow($"stage {N(s)}: ẑ_{N(s + 1)} = B σ(…) + L ẑ_{N(s)} + c, the hidden units mapped to {N(stage.OutputRank)} reduced coordinates plus the linear term",
+                hidden, next, outputMap, name + "OutputMap", stage.Offset, name + "Offset", accumulate: false, (z, second, stage.Linear.ColumnCount));
+        }
+        else
+            Narrow($"stage {N(s)}: ẑ_{N(s + 1)} = B σ(…) + c, the hidden units mapped to {N(stage.OutputRank)} reduced coordinates",
+                hidden, next, outputMap, name + "OutputMap", stage.Offset, name + "Offset", accumulate: false);
+    }
+
+    /// <summary>An input-major matrix [k, n] in the fused kernel's layout (rows padded to whole lane groups).</summary>
+    private static double[] LaneRows(int k, int n, Func<int, int, double> weight)
+    {
+        var packed = new double[LaneRowLayout.PackedLength(k, n)];
+        for (int p = 0; p < k; p++)
+            for (int j = 0; j < n; j++) packed[LaneRowLayout.PackedIndex(n, p, j)] = weight(p, j);
+        return packed;
+    }
+
+    private static double[] Padded(int n, Func<int, double> value)
+    {
+        var padded = new double[LaneRowLayout.PaddedLength(n)];
+        for (int i = 0; i < n; i++) padded[i] = value(i);
+        return padded;
+    }
+
+    /// <summary>y = c + M x through the stage kernel's Map (M given as [outputs, inputs]; stored input-major, rows padded).</summary>
+    private void Map(string comment, string input, string output, Matrix<double> matrix, string weightName, Vector<double>? offset, string offsetName)
+    {
+        int n = matrix.RowCount, k = matrix.ColumnCount;
+        string weight = AddWeight(weightName, $"{comment} — matrix [{N(k)} inputs, {N(n)} outputs], input-major, rows padded to {N(LaneRowLayout.Lanes)}-lane groups",
+            LaneRows(k, n, (p, i) => matrix[i, p]));
+        string? offsetId = offset == null ? null : AddWeight(offsetName, $"{comment} — offset [{N(n)}], zero-padded", Padded(n, i => offset[i]));
+        _steps.Add(new ReducedMapStep(comment, input, output, k, n, weight, offsetId));
+        _macs += (long)k * n;
     }
 
     private void Narrow(string comment, string input, string output, Matrix<double> matrix, string weightName, Vector<double>? bias, string biasName, bool accumulate,

@@ -160,7 +160,7 @@ public sealed class GeneratedReductionTests
             long counted = 0;
             int calls = 0;
             // Every product is one kernel call whose last two integer arguments are k and n (inputs and outputs).
-            foreach (Match call in Regex.Matches(body, @"(DenseKernel\.Forward|NarrowDenseKernel\.Forward|NarrowDenseKernel\.Accumulate)<float>\([^;]*?, (\d+), (\d+)(, global::Mz\.Kernels\.KernelActivation\.\w+)?\);"))
+            foreach (Match call in Regex.Matches(body, @"(DenseKernel\.Forward|NarrowDenseKernel\.Forward|NarrowDenseKernel\.Accumulate|ReducedStageKernel\.Map)<float>\([^;]*?, (\d+), (\d+)(, global::Mz\.Kernels\.KernelActivation\.\w+)?\);"))
             {
                 counted += long.Parse(call.Groups[2].Value) * long.Parse(call.Groups[3].Value);
                 calls++;
@@ -171,12 +171,19 @@ public sealed class GeneratedReductionTests
                 counted += (long.Parse(call.Groups[1].Value) + long.Parse(call.Groups[2].Value)) * long.Parse(call.Groups[3].Value);
                 calls++;
             }
+            // The fused stage: Forward(x, W, b, activation, units, B, L or default, c, y, k, n, hidden) costs k·units + units·n (+ k·n with L).
+            foreach (Match call in Regex.Matches(body, @"ReducedStageKernel\.Forward<float>\(\w+, MzReducedWeights\.\w+, MzReducedWeights\.\w+, global::Mz\.Kernels\.KernelActivation\.\w+, (\d+),\s+MzReducedWeights\.\w+, (MzReducedWeights\.\w+|default), [^,]+, \w+, (\d+), (\d+), \w+\);"))
+            {
+                long units = long.Parse(call.Groups[1].Value), k = long.Parse(call.Groups[3].Value), n = long.Parse(call.Groups[4].Value);
+                counted += k * units + units * n + (call.Groups[2].Value != "default" ? k * n : 0);
+                calls++;
+            }
             foreach (Match guard in Regex.Matches(body, @"ReducedStateGuard\.Track<float>\([^;]*?, (\d+), [^,]+, guardRatios, guardWork\);"))
             {
                 counted += long.Parse(guard.Groups[1].Value) * long.Parse(guard.Groups[1].Value);
                 calls++;
             }
-            int kernelLines = Regex.Matches(body, @"global::Mz\.Kernels\.(DenseKernel|NarrowDenseKernel|ReducedStateGuard)\.\w+<").Count;
+            int kernelLines = Regex.Matches(body, @"global::Mz\.Kernels\.(DenseKernel|NarrowDenseKernel|ReducedStageKernel|ReducedStateGuard)\.\w+<").Count;
             Assert.Equal(kernelLines, calls);
             _output.WriteLine($"{type}: {calls} kernel calls, {counted} multiply-adds; reported {entry.ReducedMultiplyAdds}");
             Assert.Equal(entry.ReducedMultiplyAdds, counted);

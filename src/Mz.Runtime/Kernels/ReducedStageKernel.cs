@@ -1,0 +1,369 @@
+using System;
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+using Mz.Core.Ir;
+
+namespace Mz.Kernels;
+
+/// <summary>
+/// One stage of an MZ-reduced network in one pass over each row:
+/// y[i] = c[i] + Σ_j B[i, j] · h[j] + Σ_p L[i, p] · x[p], with the evaluated hidden units h[j] = σ(b[j] + Σ_p W[j, p] · x[p]).
+/// </summary>
+/// <remarks>
+/// <para>
+/// A reduced stage is small (a dozen coordinates in, a few dozen hidden units, a dozen out), so at batch 1 the cost of
+/// three kernel calls — hidden units, activation pass, output map — is mostly their fixed overhead and the trips
+/// through memory between them. Here the hidden units are computed a few vectors at a time, activated in registers,
+/// stored once to <c>hidden</c>, and read back as broadcasts while the outputs accumulate.
+/// </para>
+/// <para>
+/// Layout (<see cref="LaneRowLayout"/>): W, B and L are stored input-major with each row padded to whole groups of
+/// <see cref="Lanes"/> values — W as [k, units], B as [units, n], L as [k, n] — and b and c are padded the same way, so
+/// every load is a whole vector on every path. <c>hidden</c> is scratch for one row's padded hidden units.
+/// </para>
+/// <para>
+/// Order of operations, the same on every path: a hidden unit is b[j], then one fused multiply-add per input in
+/// increasing p. An output keeps four partial sums: s_0 starts at c[i] and s_1..s_3 at −0; hidden unit j adds into
+/// s_(j mod 4) and then input p into s_(p mod 4), each in increasing order; the result is (s_0 + s_1) + (s_2 + s_3)
+/// (four chains keep the FMA units busy where one would wait on its own latency). Lanes never mix, so where the
+/// hardware has FMA the 512-, 256-, 128-bit and scalar paths give identical bits, and a row gives the same bits alone
+/// or in a batch.
+/// </para>
+/// <para>
+/// <see cref="Map{T}"/> is the output half alone, y = c + M x: the reduced network's input map and readout, in the
+/// same layout and order.
+/// </para>
+/// </remarks>
+[SkipLocalsInit]
+public static class ReducedStageKernel
+{
+    /// <summary>Values per padded group of every matrix row, bias and offset.</summary>
+    public const int Lanes = LaneRowLayout.Lanes;
+
+    /// <summary><paramref name="n"/> rounded up to whole groups of <see cref="Lanes"/>.</summary>
+    public static int PaddedLength(int n) => LaneRowLayout.PaddedLength(n);
+
+    /// <summary>
+    /// Pads an input-major matrix M[k, n] (row p holds the weights from input p to every output) to the kernel's
+    /// layout; the generator does the same at build time, this copy serves tests and callers with their own weights.
+    /// </summary>
+    public static T[] Pack<T>(ReadOnlySpan<T> inputMajor, int k, int n) where T : unmanaged
+    {
+        if (inputMajor.Length != k * n) throw new ArgumentException($"expected {k}·{n} = {k * n} weights, got {inputMajor.Length}", nameof(inputMajor));
+        var packed = new T[LaneRowLayout.PackedLength(k, n)];
+        for (int p = 0; p < k; p++)
+            inputMajor.Slice(p * n, n).CopyTo(packed.AsSpan(LaneRowLayout.PackedIndex(n, p, 0)));
+        return packed;
+    }
+
+    /// <summary>
+    /// One reduced stage over all rows of <paramref name="x"/> (k values each) into <paramref name="y"/> (n values each).
+    /// An empty hidden bias, linear term or offset means zero.
+    /// </summary>
+    public static void Forward<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> hiddenWeights, ReadOnlySpan<T> hiddenBias, KernelActivation activation, int units,
+        ReadOnlySpan<T> outputMap, ReadOnlySpan<T> linear, ReadOnlySpan<T> offset, Span<T> y, int k, int n, Span<T> hidden)
+        where T : unmanaged, IFloatingPointIeee754<T> =>
+        Run(x, hiddenWeights, hiddenBias, activation, units, outputMap, linear, offset, y, k, n, hidden, KernelPaths.Best);
+
+    /// <summary>
+    /// y = c + M x over all rows of <paramref name="x"/>, M input-major [k, n] with rows padded like the stage's output map:
+    /// the input map and the readout of a reduced network, summed in the stage's order (four partial sums, c in the first).
+    /// An empty offset means zero.
+    /// </summary>
+    public static void Map<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> matrix, ReadOnlySpan<T> offset, Span<T> y, int k, int n)
+        where T : unmanaged, IFloatingPointIeee754<T> =>
+        RunMap(x, matrix, offset, y, k, n, KernelPaths.Best);
+
+    /// <summary><see cref="Map{T}"/> on a chosen path.</summary>
+    internal static void RunMap<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> matrix, ReadOnlySpan<T> offset, Span<T> y, int k, int n, KernelPath path)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (k <= 0 || n <= 0) throw new ArgumentOutOfRangeException(nameof(k), $"k = {k} and n = {n} must be positive");
+        int rows = x.Length / k;
+        if (rows * k != x.Length) throw new ArgumentException($"x holds {x.Length} values, not a whole number of rows of {k}", nameof(x));
+        int outputStride = PaddedLength(n);
+        Need(matrix.Length, k * outputStride, "the matrix [k, padded n]", nameof(matrix));
+        if (!offset.IsEmpty) Need(offset.Length, outputStride, "a padded offset", nameof(offset));
+        if (y.Length < rows * n) throw new ArgumentException($"y ({rows} rows of {n}) needs {rows * n} values, got {y.Length}", nameof(y));
+        if (typeof(T) != typeof(float))
+        {
+            for (int m = 0; m < rows; m++)
+                for (int i = 0; i < n; i++)
+                    y[m * n + i] = PortableSum(offset.IsEmpty ? T.Zero : offset[i], default, default, matrix, x.Slice(m * k, k), outputStride, i);
+            return;
+        }
+        var map = new StageCall
+        {
+            X = ref Unsafe.As<T, float>(ref MemoryMarshal.GetReference(x)),
+            Linear = ref Unsafe.As<T, float>(ref MemoryMarshal.GetReference(matrix)),
+            Offset = ref Unsafe.As<T, float>(ref MemoryMarshal.GetReference(offset)),
+            Y = ref Unsafe.As<T, float>(ref MemoryMarshal.GetReference(y)),
+            HasOffset = !offset.IsEmpty,
+            Rows = rows,
+            K = k,
+            N = n,
+        };
+        switch (path)
+        {
+            case KernelPath.Vector512: MapRows<Vector512<float>, Lanes512>(in map); break;
+            case KernelPath.Vector256: MapRows<Vector256<float>, Lanes256>(in map); break;
+            case KernelPath.Vector128: MapRows<Vector128<float>, Lanes128>(in map); break;
+            default: MapRows<float, LanesScalar>(in map); break;
+        }
+    }
+
+    /// <summary>The kernel on a chosen path (tests compare the paths; public callers get the widest).</summary>
+    internal static void Run<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> hiddenWeights, ReadOnlySpan<T> hiddenBias, KernelActivation activation, int units,
+        ReadOnlySpan<T> outputMap, ReadOnlySpan<T> linear, ReadOnlySpan<T> offset, Span<T> y, int k, int n, Span<T> hidden, KernelPath path)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int rows = CheckShapes(x.Length, hiddenWeights.Length, hiddenBias.Length, units, outputMap.Length, linear.Length, offset.Length, y.Length, k, n, hidden.Length);
+        if (typeof(T) != typeof(float))
+        {
+            Portable(x, hiddenWeights, hiddenBias, activation, units, outputMap, linear, offset, y, k, n, hidden, rows);
+            return;
+        }
+        var stage = new StageCall
+        {
+            X = ref Unsafe.As<T, float>(ref MemoryMarshal.GetReference(x)),
+            HiddenWeights = ref Unsafe.As<T, float>(ref MemoryMarshal.GetReference(hiddenWeights)),
+            HiddenBias = ref Unsafe.As<T, float>(ref MemoryMarshal.GetReference(hiddenBias)),
+            OutputMap = ref Unsafe.As<T, float>(ref MemoryMarshal.GetReference(outputMap)),
+            Linear = ref Unsafe.As<T, float>(ref MemoryMarshal.GetReference(linear)),
+            Offset = ref Unsafe.As<T, float>(ref MemoryMarshal.GetReference(offset)),
+            Y = ref Unsafe.As<T, float>(ref MemoryMarshal.GetReference(y)),
+            Hidden = ref Unsafe.As<T, float>(ref MemoryMarshal.GetReference(hidden)),
+            HasBias = !hiddenBias.IsEmpty,
+            HasLinear = !linear.IsEmpty,
+            HasOffset = !offset.IsEmpty,
+            Activation = activation,
+            Rows = rows,
+            K = k,
+            Units = units,
+            N = n,
+        };
+        switch (path)
+        {
+            case KernelPath.Vector512: Rows<Vector512<float>, Lanes512>(in stage); break;
+            case KernelPath.Vector256: Rows<Vector256<float>, Lanes256>(in stage); break;
+            case KernelPath.Vector128: Rows<Vector128<float>, Lanes128>(in stage); break;
+            default: Rows<float, LanesScalar>(in stage); break;
+        }
+    }
+
+    /// <summary>The float kernel for one vector width (see the remarks for the order of operations).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Rows<TVector, TLanes>(in StageCall stage)
+        where TVector : struct
+        where TLanes : struct, IFloatLanes<TVector>
+    {
+        // Locals, not fields: stores through y or hidden could alias the call record as far as the JIT knows.
+        int w = TLanes.Count, k = stage.K, units = stage.Units, n = stage.N;
+        int unitStride = PaddedLength(units), wholeVectors = (units + w - 1) / w * w;
+        bool hasBias = stage.HasBias, hasOffset = stage.HasOffset, hasLinear = stage.HasLinear;
+        var activation = stage.Activation;
+        ref float weights = ref stage.HiddenWeights;
+        ref float bias = ref stage.HiddenBias;
+        ref float hidden = ref stage.Hidden;
+        ref float outputMap = ref stage.OutputMap;
+        ref float linear = ref stage.Linear;
+        ref float offset = ref stage.Offset;
+        // The last group of outputs of a row whose n is not whole vectors goes through here (a vector store would run past y).
+        Span<float> tail = stackalloc float[Lanes];
+        ref float tailLanes = ref MemoryMarshal.GetReference(tail);
+        var zero = TLanes.Broadcast(0f);
+        for (int m = 0; m < stage.Rows; m++)
+        {
+            ref float x = ref Unsafe.Add(ref stage.X, m * k);
+            ref float y = ref Unsafe.Add(ref stage.Y, m * n);
+
+            // Hidden units, four vectors at a time (four independent chains), activated in registers.
+            int j = 0;
+            for (; j + 4 * w <= wholeVectors; j += 4 * w)
+            {
+                var a0 = hasBias ? TLanes.Load(ref bias, (nuint)j) : zero;
+                var a1 = hasBias ? TLanes.Load(ref bias, (nuint)(j + w)) : zero;
+                var a2 = hasBias ? TLanes.Load(ref bias, (nuint)(j + 2 * w)) : zero;
+                var a3 = hasBias ? TLanes.Load(ref bias, (nuint)(j + 3 * w)) : zero;
+                ref float row = ref Unsafe.Add(ref weights, j);
+                for (int p = 0; p < k; p++)
+                {
+                    var xp = TLanes.Broadcast(Unsafe.Add(ref x, p));
+                    a0 = TLanes.MultiplyAdd(TLanes.Load(ref row, 0), xp, a0);
+                    a1 = TLanes.MultiplyAdd(TLanes.Load(ref row, (nuint)w), xp, a1);
+                    a2 = TLanes.MultiplyAdd(TLanes.Load(ref row, (nuint)(2 * w)), xp, a2);
+                    a3 = TLanes.MultiplyAdd(TLanes.Load(ref row, (nuint)(3 * w)), xp, a3);
+                    row = ref Unsafe.Add(ref row, unitStride);
+                }
+                TLanes.Store(TLanes.Activate(a0, activation), ref hidden, (nuint)j);
+                TLanes.Store(TLanes.Activate(a1, activation), ref hidden, (nuint)(j + w));
+                TLanes.Store(TLanes.Activate(a2, activation), ref hidden, (nuint)(j + 2 * w));
+                TLanes.Store(TLanes.Activate(a3, activation), ref hidden, (nuint)(j + 3 * w));
+            }
+            for (; j < units; j += w)
+            {
+                var a = hasBias ? TLanes.Load(ref bias, (nuint)j) : zero;
+                ref float row = ref Unsafe.Add(ref weights, j);
+                for (int p = 0; p < k; p++)
+                {
+                    a = TLanes.MultiplyAdd(TLanes.Load(ref row, 0), TLanes.Broadcast(Unsafe.Add(ref x, p)), a);
+                    row = ref Unsafe.Add(ref row, unitStride);
+                }
+                TLanes.Store(TLanes.Activate(a, activation), ref hidden, (nuint)j);
+            }
+
+            // Outputs: the hidden units through B, then the inputs through L.
+            Outputs<TVector, TLanes>(ref outputMap, ref hidden, units, ref linear, ref x, hasLinear ? k : 0, ref offset, hasOffset, ref y, n, ref tailLanes);
+        }
+    }
+
+    /// <summary>y = c + M x for each row, the input map and readout of a reduced network (the stage's output half without hidden units).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void MapRows<TVector, TLanes>(in StageCall map)
+        where TVector : struct
+        where TLanes : struct, IFloatLanes<TVector>
+    {
+        int k = map.K, n = map.N;
+        bool hasOffset = map.HasOffset;
+        ref float matrix = ref map.Linear;
+        ref float offset = ref map.Offset;
+        Span<float> tail = stackalloc float[Lanes];
+        ref float tailLanes = ref MemoryMarshal.GetReference(tail);
+        for (int m = 0; m < map.Rows; m++)
+            Outputs<TVector, TLanes>(ref matrix, ref matrix, 0, ref matrix, ref Unsafe.Add(ref map.X, m * k), k, ref offset, hasOffset, ref Unsafe.Add(ref map.Y, m * n), n, ref tailLanes);
+    }
+
+    /// <summary>
+    /// One row's outputs, one vector at a time: y = c + Σ_j B[j, ·] h[j] + Σ_p L[p, ·] x[p] with four partial sums
+    /// (the remarks' order); the last group of a row whose n is not whole vectors goes through <paramref name="tail"/>.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Outputs<TVector, TLanes>(ref float outputMap, ref float hidden, int units, ref float linear, ref float x, int k,
+        ref float offset, bool hasOffset, ref float y, int n, ref float tail)
+        where TVector : struct
+        where TLanes : struct, IFloatLanes<TVector>
+    {
+        int w = TLanes.Count, outputStride = PaddedLength(n);
+        var negativeZero = TLanes.Broadcast(-0f);
+        for (int c = 0; c < n; c += w)
+        {
+            var s0 = hasOffset ? TLanes.Load(ref offset, (nuint)c) : TLanes.Broadcast(0f);
+            TVector s1 = negativeZero, s2 = negativeZero, s3 = negativeZero;
+            if (units > 0) Accumulate<TVector, TLanes>(ref s0, ref s1, ref s2, ref s3, ref Unsafe.Add(ref outputMap, c), outputStride, ref hidden, units);
+            if (k > 0) Accumulate<TVector, TLanes>(ref s0, ref s1, ref s2, ref s3, ref Unsafe.Add(ref linear, c), outputStride, ref x, k);
+            var result = TLanes.Add(TLanes.Add(s0, s1), TLanes.Add(s2, s3));
+            if (c + w <= n)
+            {
+                TLanes.Store(result, ref y, (nuint)c);
+                continue;
+            }
+            TLanes.Store(result, ref tail, 0);
+            for (int i = c; i < n; i++) Unsafe.Add(ref y, i) = Unsafe.Add(ref tail, i - c);
+        }
+    }
+
+    /// <summary>s_(q mod 4) += M[q, ·] · v[q] for q = 0 .. count − 1 in increasing q, M's rows <paramref name="stride"/> apart.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Accumulate<TVector, TLanes>(ref TVector s0, ref TVector s1, ref TVector s2, ref TVector s3, ref float matrix, int stride, ref float values, int count)
+        where TVector : struct
+        where TLanes : struct, IFloatLanes<TVector>
+    {
+        nuint one = (nuint)stride, two = 2 * one, three = 3 * one;
+        int q = 0;
+        for (; q + 4 <= count; q += 4)
+        {
+            s0 = TLanes.MultiplyAdd(TLanes.Load(ref matrix, 0), TLanes.Broadcast(values), s0);
+            s1 = TLanes.MultiplyAdd(TLanes.Load(ref matrix, one), TLanes.Broadcast(Unsafe.Add(ref values, 1)), s1);
+            s2 = TLanes.MultiplyAdd(TLanes.Load(ref matrix, two), TLanes.Broadcast(Unsafe.Add(ref values, 2)), s2);
+            s3 = TLanes.MultiplyAdd(TLanes.Load(ref matrix, three), TLanes.Broadcast(Unsafe.Add(ref values, 3)), s3);
+            matrix = ref Unsafe.Add(ref matrix, 4 * stride);
+            values = ref Unsafe.Add(ref values, 4);
+        }
+        int left = count - q;
+        if (left > 0) s0 = TLanes.MultiplyAdd(TLanes.Load(ref matrix, 0), TLanes.Broadcast(values), s0);
+        if (left > 1) s1 = TLanes.MultiplyAdd(TLanes.Load(ref matrix, one), TLanes.Broadcast(Unsafe.Add(ref values, 1)), s1);
+        if (left > 2) s2 = TLanes.MultiplyAdd(TLanes.Load(ref matrix, two), TLanes.Broadcast(Unsafe.Add(ref values, 2)), s2);
+    }
+
+    /// <summary>Any element type (the double path), one value at a time in the order of the remarks.</summary>
+    private static void Portable<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> hiddenWeights, ReadOnlySpan<T> hiddenBias, KernelActivation activation, int units,
+        ReadOnlySpan<T> outputMap, ReadOnlySpan<T> linear, ReadOnlySpan<T> offset, Span<T> y, int k, int n, Span<T> hidden, int rows)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int unitStride = PaddedLength(units), outputStride = PaddedLength(n);
+        var activated = hidden.Slice(0, units);
+        for (int m = 0; m < rows; m++)
+        {
+            var input = x.Slice(m * k, k);
+            for (int j = 0; j < units; j++)
+            {
+                T a = hiddenBias.IsEmpty ? T.Zero : hiddenBias[j];
+                for (int p = 0; p < k; p++) a = T.FusedMultiplyAdd(hiddenWeights[p * unitStride + j], input[p], a);
+                activated[j] = a;
+            }
+            VectorKernels.Activate<T>(activated, activated, activation);
+            for (int i = 0; i < n; i++)
+                y[m * n + i] = PortableSum(offset.IsEmpty ? T.Zero : offset[i], outputMap, activated, linear, input, outputStride, i);
+        }
+    }
+
+    /// <summary>Output <paramref name="i"/> in the remarks' order: four partial sums over the hidden terms, then the linear terms.</summary>
+    private static T PortableSum<T>(T start, ReadOnlySpan<T> outputMap, ReadOnlySpan<T> hidden, ReadOnlySpan<T> linear, ReadOnlySpan<T> x, int stride, int i)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        Span<T> partial = stackalloc T[4];
+        partial[0] = start;
+        partial[1] = partial[2] = partial[3] = T.NegativeZero;
+        for (int j = 0; j < hidden.Length; j++) partial[j % 4] = T.FusedMultiplyAdd(outputMap[j * stride + i], hidden[j], partial[j % 4]);
+        if (!linear.IsEmpty)
+            for (int p = 0; p < x.Length; p++) partial[p % 4] = T.FusedMultiplyAdd(linear[p * stride + i], x[p], partial[p % 4]);
+        return (partial[0] + partial[1]) + (partial[2] + partial[3]);
+    }
+
+    /// <summary>Checks every length once, up front, because the float paths index through unchecked references.</summary>
+    private static int CheckShapes(int x, int hiddenWeights, int hiddenBias, int units, int outputMap, int linear, int offset, int y, int k, int n, int hidden)
+    {
+        if (k <= 0 || n <= 0 || units <= 0)
+            throw new ArgumentOutOfRangeException(nameof(k), $"k = {k}, units = {units} and n = {n} must be positive");
+        int rows = x / k;
+        if (rows * k != x) throw new ArgumentException($"x holds {x} values, not a whole number of rows of {k}", nameof(x));
+        int unitStride = PaddedLength(units), outputStride = PaddedLength(n);
+        Need(hiddenWeights, k * unitStride, "the hidden weights [k, padded units]", nameof(hiddenWeights));
+        if (hiddenBias != 0) Need(hiddenBias, unitStride, "a padded hidden bias", nameof(hiddenBias));
+        Need(outputMap, units * outputStride, "the output map [units, padded n]", nameof(outputMap));
+        if (linear != 0) Need(linear, k * outputStride, "the linear term [k, padded n]", nameof(linear));
+        if (offset != 0) Need(offset, outputStride, "a padded offset", nameof(offset));
+        if (y < rows * n) throw new ArgumentException($"y ({rows} rows of {n}) needs {rows * n} values, got {y}", nameof(y));
+        Need(hidden, unitStride, "the hidden scratch (one row of padded units)", nameof(hidden));
+        return rows;
+    }
+
+    /// <summary>Throws unless <paramref name="actual"/> ≥ <paramref name="expected"/>; <paramref name="what"/> is a constant, so a passing check allocates nothing.</summary>
+    private static void Need(int actual, int expected, string what, string parameter)
+    {
+        if (actual < expected) throw new ArgumentException($"{what} needs {expected} values, got {actual}", parameter);
+    }
+}
+
+/// <summary>One reduced-stage call as the width-specific kernel sees it: references checked by the caller.</summary>
+internal ref struct StageCall
+{
+    public ref float X;
+    public ref float HiddenWeights;
+    public ref float HiddenBias;
+    public ref float OutputMap;
+    public ref float Linear;
+    public ref float Offset;
+    public ref float Y;
+    public ref float Hidden;
+    public bool HasBias;
+    public bool HasLinear;
+    public bool HasOffset;
+    public KernelActivation Activation;
+    public int Rows;
+    public int K;
+    public int Units;
+    public int N;
+}
