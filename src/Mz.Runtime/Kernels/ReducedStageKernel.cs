@@ -197,10 +197,10 @@ public static class ReducedStageKernel
                     a3 = TLanes.MultiplyAdd(TLanes.Load(ref row, (nuint)(3 * w)), xp, a3);
                     row = ref Unsafe.Add(ref row, unitStride);
                 }
-                TLanes.Store(TLanes.Activate(a0, activation), ref hidden, (nuint)j);
-                TLanes.Store(TLanes.Activate(a1, activation), ref hidden, (nuint)(j + w));
-                TLanes.Store(TLanes.Activate(a2, activation), ref hidden, (nuint)(j + 2 * w));
-                TLanes.Store(TLanes.Activate(a3, activation), ref hidden, (nuint)(j + 3 * w));
+                TLanes.Store(Activations.Activate<TVector, TLanes>(a0, activation), ref hidden, (nuint)j);
+                TLanes.Store(Activations.Activate<TVector, TLanes>(a1, activation), ref hidden, (nuint)(j + w));
+                TLanes.Store(Activations.Activate<TVector, TLanes>(a2, activation), ref hidden, (nuint)(j + 2 * w));
+                TLanes.Store(Activations.Activate<TVector, TLanes>(a3, activation), ref hidden, (nuint)(j + 3 * w));
             }
             for (; j < units; j += w)
             {
@@ -211,7 +211,7 @@ public static class ReducedStageKernel
                     a = TLanes.MultiplyAdd(TLanes.Load(ref row, 0), TLanes.Broadcast(Unsafe.Add(ref x, p)), a);
                     row = ref Unsafe.Add(ref row, unitStride);
                 }
-                TLanes.Store(TLanes.Activate(a, activation), ref hidden, (nuint)j);
+                TLanes.Store(Activations.Activate<TVector, TLanes>(a, activation), ref hidden, (nuint)j);
             }
 
             // Outputs: the hidden units through B, then the inputs through L.
