@@ -17,10 +17,12 @@ public sealed class MonteCarloEstimator
 
     public MonteCarloEstimator(NoisyForwardPass pass) { _pass = pass; }
 
-    /// <summary>Estimates the output mean and variance at <paramref name="input"/> from <paramref name="samples"/> passes; <paramref name="seed"/> fixes the draws and <paramref name="maxParallelism"/> (threads; 1 = calling thread) never changes them.</summary>
+    /// <summary>Estimates the output mean and variance at <paramref name="input"/> from <paramref name="samples"/> passes; <paramref name="seed"/> fixes the draws and <paramref name="maxParallelism"/> (threads; 1 = calling thread, −1 = one per processor) never changes them.</summary>
     public MonteCarloEstimate Estimate(double[] input, long samples, ulong seed, int maxParallelism = 1)
     {
         if (samples < 2) throw new ArgumentOutOfRangeException(nameof(samples), "at least 2 samples are needed for a variance");
+        if (maxParallelism == 0 || maxParallelism < -1)
+            throw new ArgumentOutOfRangeException(nameof(maxParallelism), maxParallelism, "at least 1 thread, or -1 for one per processor");
         if (input.Length != _pass.Stack.InputWidth) throw new ArgumentException($"the network takes {_pass.Stack.InputWidth} inputs, got {input.Length}");
         int outputs = _pass.Stack.Readout.Outputs;
         int batches = (int)((samples + BatchSize - 1) / BatchSize);
@@ -52,7 +54,7 @@ public sealed class MonteCarloEstimator
             Array.Copy(m2, 0, squares, batch * outputs, outputs);
         }
 
-        if (maxParallelism <= 1) for (int b = 0; b < batches; b++) RunBatch(b);
+        if (maxParallelism == 1) for (int b = 0; b < batches; b++) RunBatch(b);
         else Parallel.For(0, batches, new ParallelOptions { MaxDegreeOfParallelism = maxParallelism }, RunBatch);
 
         var totalMean = new double[outputs];

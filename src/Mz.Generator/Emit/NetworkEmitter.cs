@@ -229,17 +229,22 @@ public static class NetworkEmitter
     {
         writer.Line("/// <summary>");
         writer.Line("/// Runs the network on consecutive rows using up to <paramref name=\"maxThreads\"/> threads. Batches under");
-        writer.Line($"/// {ParallelMinRows.ToString(CultureInfo.InvariantCulture)} rows, or maxThreads ≤ 1, run on the calling thread exactly like PredictBatch;");
+        writer.Line($"/// {ParallelMinRows.ToString(CultureInfo.InvariantCulture)} rows, or maxThreads = 1, run on the calling thread exactly like PredictBatch;");
         writer.Line("/// larger ones are cut into row chunks that the calling thread and thread-pool helpers share. Results are");
         writer.Line("/// bit-identical to the single-threaded call.");
         writer.Line("/// </summary>");
         writer.Line("/// <param name=\"inputs\">rows × InputSize values, row-major.</param>");
         writer.Line("/// <param name=\"outputs\">Receives rows × OutputSize values.</param>");
-        writer.Line("/// <param name=\"maxThreads\">The most threads to use, the caller's included.</param>");
+        writer.Line("/// <param name=\"maxThreads\">The most threads to use, the caller's included; −1 for one per processor (as in ParallelOptions).</param>");
+        writer.Line("/// <exception cref=\"global::System.ArgumentOutOfRangeException\"><paramref name=\"maxThreads\"/> is 0 or below −1.</exception>");
         writer.Line(EmitterContext.GeneratedCode);
         using (writer.Block($"public static void PredictBatchParallel(global::System.ReadOnlySpan<{t}> inputs, global::System.Span<{t}> outputs, int maxThreads)"))
         {
-            string smallBatch = $"if (maxThreads <= 1 || inputs.Length < {ParallelMinRows.ToString(CultureInfo.InvariantCulture)} * InputSize)";
+            writer.Line("// −1 asks for every processor, as ParallelOptions.MaxDegreeOfParallelism does; 0 and other negatives are mistakes.");
+            writer.Line("if (maxThreads == -1) maxThreads = global::System.Environment.ProcessorCount;");
+            using (writer.Block("else if (maxThreads < 1)"))
+                writer.Line("throw new global::System.ArgumentOutOfRangeException(nameof(maxThreads), maxThreads, \"maxThreads must be at least 1, or -1 for one thread per processor.\");");
+            string smallBatch = $"if (maxThreads == 1 || inputs.Length < {ParallelMinRows.ToString(CultureInfo.InvariantCulture)} * InputSize)";
             const string lengthCheck = "if (inputs.Length % InputSize != 0 || outputs.Length != inputs.Length / InputSize * OutputSize)";
             const string lengthError = "throw new global::System.ArgumentException($\"'inputs' must hold whole rows of {InputSize} values and 'outputs' the matching rows of {OutputSize}.\", nameof(outputs));";
             if (singleThreadedBatch == "PredictBatch")

@@ -98,7 +98,7 @@ public static class StochasticEmitter
         writer.Line("/// <param name=\"variance\">Receives Var[y|x], OutputSize values.</param>");
         writer.Line("/// <param name=\"samples\">Noisy passes, at least 2.</param>");
         writer.Line("/// <param name=\"seed\">Selects the noise streams.</param>");
-        writer.Line("/// <param name=\"maxThreads\">The most threads to use (batches of samples run in parallel).</param>");
+        writer.Line("/// <param name=\"maxThreads\">The most threads to use (batches of samples run in parallel); −1 for one per processor.</param>");
         writer.Line("/// <exception cref=\"global::System.ArgumentException\">A span does not have the expected length.</exception>");
         writer.Line(EmitterContext.GeneratedCode);
         using (writer.Block($"public static void Expectation(global::System.ReadOnlySpan<{t}> input, global::System.Span<double> mean, global::System.Span<double> variance, long samples, ulong seed = 0, int maxThreads = 1)"))

@@ -130,6 +130,8 @@ public sealed class MzNoisyNetwork
     /// </summary>
     public void Expectation(ReadOnlySpan<double> input, Span<double> mean, Span<double> variance, long samples, ulong seed = 0, int maxThreads = 1)
     {
+        if (maxThreads == 0 || maxThreads < -1)
+            throw new ArgumentOutOfRangeException(nameof(maxThreads), maxThreads, "maxThreads must be at least 1, or -1 for one thread per processor.");
         CheckLengths(input.Length, mean.Length, variance.Length);
         if (samples < 2) throw new ArgumentOutOfRangeException(nameof(samples), samples, "at least 2 samples are needed for a variance");
         var estimate = new MonteCarloEstimator(_pass).Estimate(input.ToArray(), samples, seed, maxThreads);

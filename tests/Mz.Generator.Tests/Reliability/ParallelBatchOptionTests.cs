@@ -73,7 +73,8 @@ public sealed class ParallelBatchOptionTests
         var predictParallel = net.Type.GetMethod("PredictBatchParallel")!;
         var x = new TrainedModel("digits-mlp").Reference["x"].ToSingles();
         var expected = net.PredictRows(x);
-        foreach (int threads in new[] { 1, 2, 3 })
+        // −1 is one thread per processor (ParallelOptions' convention).
+        foreach (int threads in new[] { 1, 2, 3, -1 })
         {
             var y = new float[expected.Length];
             var call = predictParallel.CreateDelegate<ParallelRun>();
@@ -82,6 +83,13 @@ public sealed class ParallelBatchOptionTests
         }
         var e = Assert.Throws<ArgumentException>(() => predictParallel.CreateDelegate<ParallelRun>()(new float[130], new float[20], 1));
         Assert.Equal("outputs", e.ParamName);
+        // 0 and negatives other than −1 are mistakes, not a quiet single thread.
+        foreach (int threads in new[] { 0, -2, int.MinValue })
+        {
+            var range = Assert.Throws<ArgumentOutOfRangeException>(() => predictParallel.CreateDelegate<ParallelRun>()(x, new float[expected.Length], threads));
+            Assert.Equal("maxThreads", range.ParamName);
+            Assert.Equal(threads, range.ActualValue);
+        }
     }
 
     private delegate void ParallelRun(ReadOnlySpan<float> inputs, Span<float> outputs, int maxThreads);

@@ -184,6 +184,14 @@ public sealed class GeneratedNoisyNetworkTests : IClassFixture<StochasticResNetM
         error = Assert.Throws<ArgumentException>(() => network.MomentClosure(new float[2], new double[1], new double[2], true));
         Assert.Equal("variance", error.ParamName);
         Assert.Throws<ArgumentOutOfRangeException>(() => network.Expectation(new float[2], new double[1], new double[1], 1, 0, 1));
+        // 0 threads is a mistake, not a quiet single thread; −1 is one per processor and gives the one-thread numbers.
+        var range = Assert.Throws<ArgumentOutOfRangeException>(() => network.Expectation(new float[2], new double[1], new double[1], 1000, 0, 0));
+        Assert.Equal("maxThreads", range.ParamName);
+        var (mean1, variance1, meanAll, varianceAll) = (new double[1], new double[1], new double[1], new double[1]);
+        network.Expectation(new float[] { 0.5f, 0.25f }, mean1, variance1, 5000, 3, 1);
+        network.Expectation(new float[] { 0.5f, 0.25f }, meanAll, varianceAll, 5000, 3, -1);
+        Assert.Equal(mean1, meanAll);
+        Assert.Equal(variance1, varianceAll);
     }
 
     [Fact]
