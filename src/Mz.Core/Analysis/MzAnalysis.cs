@@ -154,7 +154,7 @@ public static class MzAnalysis
         // MZ.md §5.8 sample-size guard: S_fit ≥ 10(K+1)·r_max + 10·r_max.
         long needed = 10L * (options.MaxLag + 1) * maxRank + 10L * maxRank;
         if (fitRows < needed)
-            yield return string.Format(c, "the calibration set is too small for the requested ranks: {0} fit rows, but rank {1} with K = {2} needs at least {3}; kernel norms below the sampling floor are noise", fitRows, maxRank, options.MaxLag, needed);
+            yield return string.Format(c, "the calibration set is too small for the analysis (ranks up to {1}, memory lag K = {2}): {0} fit rows, at least {3} needed (10·(K + 2)·r); kernel norms below the sampling floor are noise", fitRows, maxRank, options.MaxLag, needed);
         var capped = Enumerable.Range(0, bases.Length).Where(n => bases[n].Rank < Math.Min(options.Basis.Rank, view.StateWidth(n))).ToList();
         if (capped.Count > 0)
             yield return string.Format(c, "rank capped below the request at the numerical rank on {0} layer(s), first layer {1} (r = {2})", capped.Count, capped[0], bases[capped[0]].Rank);

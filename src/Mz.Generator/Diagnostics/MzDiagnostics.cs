@@ -186,7 +186,7 @@ public static class MzDiagnostics
         "MZ analysis warning",
         "'{0}': {1}",
         "Mz.Reduction", DiagnosticSeverity.Warning,
-        "The analysis could run, but its figures are unreliable for the reason given (for example too few calibration rows for the requested ranks).");
+        "The analysis could run, but its figures are unreliable for the reason given (for example too few calibration rows for the analysis' ranks and memory lag).");
 
     public static readonly DiagnosticDescriptor AnalysisUnavailable = Rule(AnalysisUnavailableId,
         "MZ analysis not available",

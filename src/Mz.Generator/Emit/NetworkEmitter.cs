@@ -244,6 +244,7 @@ public static class NetworkEmitter
             writer.Line("if (maxThreads == -1) maxThreads = global::System.Environment.ProcessorCount;");
             using (writer.Block("else if (maxThreads < 1)"))
                 writer.Line("throw new global::System.ArgumentOutOfRangeException(nameof(maxThreads), maxThreads, \"maxThreads must be at least 1, or -1 for one thread per processor.\");");
+            writer.Line();
             string smallBatch = $"if (maxThreads == 1 || inputs.Length < {ParallelMinRows.ToString(CultureInfo.InvariantCulture)} * InputSize)";
             const string lengthCheck = "if (inputs.Length % InputSize != 0 || outputs.Length != inputs.Length / InputSize * OutputSize)";
             const string lengthError = "throw new global::System.ArgumentException($\"'inputs' must hold whole rows of {InputSize} values and 'outputs' the matching rows of {OutputSize}.\", nameof(outputs));";
