@@ -8,6 +8,7 @@ if (args.Contains("--quick")) return QuickBench.Run();
 if (args.Contains("--reduced"))
 {
     Console.WriteLine(ReducedBench.Run());
+    Console.WriteLine(ReducedPieces.Run());
     return 0;
 }
 BenchmarkSwitcher.FromAssembly(typeof(InferenceBenchmarks).Assembly).Run(args);
