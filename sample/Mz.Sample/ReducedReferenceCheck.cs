@@ -55,7 +55,7 @@ internal sealed class ReducedReferenceCheck
         var c = CultureInfo.InvariantCulture;
         Console.WriteLine(string.Create(c,
             $"model={Name}-reduced rows={rows} accuracy={(rows == 0 ? 0 : (double)correct / rows):F6} max_abs_err={maxError:G3} within_tol={(withinTolerance ? "true" : "false")} us_per_row={microseconds:F3} macs_ratio={MacsRatio:F2} top1_agree={(rows == 0 ? 0 : (double)agree / rows):F6}"));
-        Console.Error.WriteLine(string.Create(c, $"  {Name}-reduced: relative L2 error on the test rows {relativeError:G4} (declared tolerance {Tolerance:G4})"));
+        Console.WriteLine(string.Create(c, $"  {Name}-reduced: relative L2 error on the test rows {relativeError:G4} (declared tolerance {Tolerance:G4}; within_tol compares this, max_abs_err is the largest single logit difference)"));
         return withinTolerance;
     }
 

@@ -64,6 +64,30 @@ public sealed class LayerView
 
     public Matrix<double> Logits(Matrix<double> lastStates) => Readout.ApplyToRows(lastStates);
 
+    /// <summary>What the network returns for these logits: the output activation (sigmoid, softmax over each row) applied, or the logits themselves.</summary>
+    public Matrix<double> Outputs(Matrix<double> logits)
+    {
+        switch (OutputActivation)
+        {
+            case OutputActivation.Sigmoid:
+                return logits.Map(v => v >= 0 ? 1 / (1 + Math.Exp(-v)) : Math.Exp(v) / (1 + Math.Exp(v)));
+            case OutputActivation.Softmax:
+                var outputs = logits.Clone();
+                for (int i = 0; i < outputs.RowCount; i++)
+                {
+                    // Shifted by the row's largest logit, so no term overflows.
+                    double max = double.NegativeInfinity;
+                    for (int j = 0; j < outputs.ColumnCount; j++) max = Math.Max(max, outputs[i, j]);
+                    double sum = 0;
+                    for (int j = 0; j < outputs.ColumnCount; j++) sum += outputs[i, j] = Math.Exp(outputs[i, j] - max);
+                    for (int j = 0; j < outputs.ColumnCount; j++) outputs[i, j] /= sum;
+                }
+                return outputs;
+            default:
+                return logits;
+        }
+    }
+
     /// <summary>
     /// Reads the layer structure of a prepared graph. Recognised chains, as exported by PyTorch and scikit-learn:
     /// Gemm, or MatMul followed by Add of a constant, as the affine part; Relu/Tanh/Sigmoid activations; a residual

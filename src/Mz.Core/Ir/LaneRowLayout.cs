@@ -12,7 +12,12 @@ public static class LaneRowLayout
     public const int Lanes = 16;
 
     /// <summary><paramref name="n"/> rounded up to whole groups of <see cref="Lanes"/>.</summary>
-    public static int PaddedLength(int n) => (n + Lanes - 1) / Lanes * Lanes;
+    public static int PaddedLength(int n)
+    {
+        if (n < 0 || n > int.MaxValue - Lanes + 1)
+            throw new System.ArgumentOutOfRangeException(nameof(n), n, $"must be between 0 and {int.MaxValue - Lanes + 1}");
+        return (n + Lanes - 1) / Lanes * Lanes;
+    }
 
     /// <summary>Length of a padded matrix with <paramref name="k"/> inputs and <paramref name="n"/> outputs.</summary>
     public static int PackedLength(int k, int n) => k * PaddedLength(n);

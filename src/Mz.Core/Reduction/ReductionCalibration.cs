@@ -31,6 +31,7 @@ public sealed class ReductionCalibration
         FitStates = view.Forward(FitInputs);
         FitLogits = view.Logits(FitStates[view.Depth]);
         ValidationLogits = view.Logits(view.Forward(ValidationInputs)[view.Depth]);
+        ValidationOutputs = view.Outputs(ValidationLogits);
         MaxAdjointRows = maxAdjointRows;
         FullMacCount = NetworkCost.MacCount(view);
     }
@@ -45,6 +46,12 @@ public sealed class ReductionCalibration
 
     public Matrix<double> FitLogits { get; }
     public Matrix<double> ValidationLogits { get; }
+
+    /// <summary>
+    /// What the network returns on the validation rows (its output activation applied to the logits): the tolerance
+    /// is the relative error of these, the values a caller of Predict sees.
+    /// </summary>
+    public Matrix<double> ValidationOutputs { get; }
     public int MaxAdjointRows { get; }
     public long FullMacCount { get; }
 

@@ -53,7 +53,8 @@ public sealed class ReductionCandidate
     internal static ReductionCandidate Evaluate(ReductionCalibration calibration, ReducedNetwork network, double gate, int hiddenUnitsOverride = -1, string? variant = null)
     {
         var logits = network.EvaluateRows(calibration.ValidationInputs);
-        double error = OutputErrors.RelativeL2(logits, calibration.ValidationLogits);
+        // The error of the outputs callers get (probabilities after a softmax or sigmoid), not of the logits behind them.
+        double error = OutputErrors.RelativeL2(calibration.View.Outputs(logits), calibration.ValidationOutputs);
         double agreement = OutputErrors.TopOneAgreement(logits, calibration.ValidationLogits);
         bool meets = error <= gate;
         return new ReductionCandidate(variant ?? network.Variant, network.MaxRank, network.MemoryLength, network.Depth,

@@ -15,6 +15,7 @@ public static class MzDiagnostics
     public const string ClassNotStaticId = "MZ0004";
     public const string SpanLengthMismatchId = "MZ0005";
     public const string InvalidNoiseId = "MZ0006";
+    public const string MissingNetworkAttributeId = "MZ0007";
     public const string ModelFileMissingId = "MZ0101";
     public const string ModelMalformedId = "MZ0102";
     public const string OpsetUnsupportedId = "MZ0103";
@@ -80,6 +81,12 @@ public static class MzDiagnostics
         "'{0}' gets {1} values here, but {2} needs {3}; the call will throw ArgumentException",
         "Mz.Usage", DiagnosticSeverity.Warning,
         "A constant-length array or stackalloc passed to Predict must hold exactly one row; to PredictBatch a whole number of rows.");
+
+    public static readonly DiagnosticDescriptor MissingNetworkAttribute = Rule(MissingNetworkAttributeId,
+        "Mz attribute without [MzNetwork]",
+        "'{0}' has [{1}] but no [MzNetwork], so nothing is generated for it; add [MzNetwork(\"model.onnx\")] (or Weights = ... for a declared network), or remove [{1}]",
+        "Mz.Usage", DiagnosticSeverity.Warning,
+        "[MzReduce] and the layer attributes ([MzDense], [MzResidual], [MzSoftmax]) only take effect next to [MzNetwork] on the same class.");
 
     public static readonly DiagnosticDescriptor InvalidNoise = Rule(InvalidNoiseId,
         "Invalid noise declaration",
@@ -232,6 +239,7 @@ public static class MzDiagnostics
         ClassNotStaticId => ClassNotStatic,
         SpanLengthMismatchId => SpanLengthMismatch,
         InvalidNoiseId => InvalidNoise,
+        MissingNetworkAttributeId => MissingNetworkAttribute,
         ModelFileMissingId => ModelFileMissing,
         ModelMalformedId => ModelMalformed,
         OpsetUnsupportedId => OpsetUnsupported,

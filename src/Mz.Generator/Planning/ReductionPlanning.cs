@@ -30,6 +30,9 @@ internal static class ReductionPlanning
     /// <summary>Searches recently run in this process, by model, calibration and request content.</summary>
     internal static readonly ContentCache<ReductionOutcome> Cache = new(8);
 
+    /// <summary>The distinct-row indices of recently seen calibration files, by content (checked on every plan step).</summary>
+    private static readonly ContentCache<int[]> DistinctRowCache = new(8);
+
     public static ReducedPlan? Run(NetworkDeclaration declaration, PreparedGraph graph, string modelHash, CalibrationRows? rows, long fullMultiplyAdds,
         string input, string output, LocationInfo? location, List<DiagnosticInfo> diagnostics, CancellationToken cancellationToken)
     {
@@ -47,7 +50,7 @@ internal static class ReductionPlanning
             return Unavailable(key, summary, fullMultiplyAdds,
                 $"{rows.Array.Rows} calibration rows are too few; the reduction needs at least {MinimumRows} so that a fifth of them can validate it", report: true, declaration, location, diagnostics);
 
-        var distinctRows = DistinctRows(rows.Array);
+        var distinctRows = DistinctRowCache.GetOrAdd(rows.Key, () => DistinctRows(rows.Array));
         int distinct = distinctRows.Length;
         if (distinct < MinimumRows)
             return Unavailable(key, summary, fullMultiplyAdds,
@@ -96,10 +99,15 @@ internal static class ReductionPlanning
         string ablation = summary.MarkovMacRatio > 0
             ? $"; without memory terms (K = 0) the best is {summary.MarkovMacRatio.ToString("F2", c)}× fewer"
             : "; no model without memory terms (K = 0) met the tolerance";
+        // The cost quoted is ReducedMultiplyAdds: with the guard, its checks are part of every call.
+        long cost = summary.ReducedMacCount + summary.GuardMacCount;
+        string guarded = summary.Guarded
+            ? $"; the out-of-distribution guard's checks are {summary.GuardMacCount.ToString(c)} of those multiply-adds (the network alone: {summary.ReducedMacCount.ToString(c)}, {summary.MacRatio.ToString("F2", c)}× fewer)"
+            : "";
         diagnostics.Add(DiagnosticInfo.Create(MzDiagnostics.ReductionChosen, location, declaration.FullName,
-            summary.ReducedMacCount.ToString(c), summary.FullMacCount.ToString(c), summary.MacRatio.ToString("F2", c),
+            cost.ToString(c), summary.FullMacCount.ToString(c), ((double)summary.FullMacCount / cost).ToString("F2", c),
             summary.Rank.ToString(c), summary.MemoryLength.ToString(c), summary.Depth.ToString(c), summary.HiddenUnits.ToString(c),
-            summary.ValidationError.ToString("G4", c), request.Tolerance.ToString("G4", c), classifier + ablation + (request.Guard ? "; out-of-distribution guard on" : "")));
+            summary.ValidationError.ToString("G4", c), request.Tolerance.ToString("G4", c), classifier + ablation + guarded));
         return plan;
     }
 

@@ -40,7 +40,10 @@ public enum MzHyper
 [AttributeUsage(AttributeTargets.Class, AllowMultiple = false, Inherited = false)]
 public sealed class MzReduceAttribute : Attribute
 {
-    /// <summary>Largest relative L2 error of the outputs (logits) on the validation rows, e.g. 0.01 for 1 %.</summary>
+    /// <summary>
+    /// Largest relative L2 error of the outputs on the validation rows, e.g. 0.01 for 1 %: the values <c>Predict</c>
+    /// returns (probabilities when the model ends in a softmax or sigmoid, else the logits).
+    /// </summary>
     public double Tolerance { get; set; }
 
     /// <summary>Largest memory length K searched: each reduced layer may read the K reduced states before its input (0–8, default 2).</summary>

@@ -59,8 +59,11 @@ public static class DenseKernel
     /// </summary>
     public static T[] Pack<T>(ReadOnlySpan<T> inputMajor, int k, int n) where T : unmanaged
     {
-        if (inputMajor.Length != k * n) throw new ArgumentException($"expected {k}·{n} weights, got {inputMajor.Length}", nameof(inputMajor));
-        var packed = new T[PackedLength(k, n)];
+        if (k < 0 || n < 0) throw new ArgumentOutOfRangeException(k < 0 ? nameof(k) : nameof(n), $"k = {k} and n = {n} must not be negative");
+        if (inputMajor.Length != (long)k * n) throw new ArgumentException($"expected {k}·{n} weights, got {inputMajor.Length}", nameof(inputMajor));
+        long length = ((long)n + PanelWidth - 1) / PanelWidth * PanelWidth * k;
+        if (length > Array.MaxLength) throw new ArgumentOutOfRangeException(nameof(n), n, $"{k} inputs × {n} outputs in panels exceed the largest array");
+        var packed = new T[length];
         for (int p = 0; p < k; p++)
             for (int j = 0; j < n; j++)
                 packed[PanelLayout.PackedIndex(k, p, j)] = inputMajor[p * n + j];
@@ -149,14 +152,16 @@ public static class DenseKernel
     /// <summary>Checks every length once, up front, because the kernels index through unchecked references.</summary>
     private static int CheckShapes(int x, int weights, int bias, int y, int residual, int k, int n)
     {
-        if (k <= 0 || n <= 0) throw new ArgumentOutOfRangeException(nameof(k), $"k = {k} and n = {n} must be positive");
+        if (k <= 0 || n <= 0) throw new ArgumentOutOfRangeException(k <= 0 ? nameof(k) : nameof(n), $"k = {k} and n = {n} must be positive");
         // One division per call (a row count check costs more than it seems at batch 1: an integer divide is ~15 cycles).
         int rows = x / k;
         if (rows * k != x) throw new ArgumentException($"x holds {x} values, not a whole number of rows of {k}", nameof(x));
-        if (weights < PackedLength(k, n)) throw new ArgumentException($"packed weights need {PackedLength(k, n)} values, got {weights}", nameof(weights));
-        if (bias != 0 && bias < PaddedLength(n)) throw new ArgumentException($"a padded bias needs {PaddedLength(n)} values, got {bias}", nameof(bias));
-        if (y < rows * n) throw new ArgumentException($"y needs {rows * n} values, got {y}", nameof(y));
-        if (residual != 0 && residual < rows * n) throw new ArgumentException($"the residual needs {rows * n} values, got {residual}", nameof(residual));
+        // Sizes in 64 bits: a product that wrapped in 32 would let a short span through to the unchecked kernels.
+        long panels = ((long)n + PanelWidth - 1) / PanelWidth, packed = panels * PanelWidth * k, padded = panels * PanelWidth, outputs = (long)rows * n;
+        if (weights < packed) throw new ArgumentException($"packed weights need {packed} values, got {weights}", nameof(weights));
+        if (bias != 0 && bias < padded) throw new ArgumentException($"a padded bias needs {padded} values, got {bias}", nameof(bias));
+        if (y < outputs) throw new ArgumentException($"y needs {outputs} values, got {y}", nameof(y));
+        if (residual != 0 && residual < outputs) throw new ArgumentException($"the residual needs {outputs} values, got {residual}", nameof(residual));
         return rows;
     }
 }

@@ -208,12 +208,13 @@ public static class NarrowDenseKernel
 
     private static int CheckShapes(int x, int weights, int bias, int y, int k, int n)
     {
-        if (k <= 0 || n <= 0) throw new ArgumentOutOfRangeException(nameof(k), $"k = {k} and n = {n} must be positive");
+        if (k <= 0 || n <= 0) throw new ArgumentOutOfRangeException(k <= 0 ? nameof(k) : nameof(n), $"k = {k} and n = {n} must be positive");
         if (x % k != 0) throw new ArgumentException($"x holds {x} values, not a whole number of rows of {k}", nameof(x));
         int rows = x / k;
-        if (weights < k * n) throw new ArgumentException($"the weights need {k}·{n} = {k * n} values, got {weights}", nameof(weights));
+        // Sizes in 64 bits: a product that wrapped in 32 would let a short span through to the unchecked loops.
+        if (weights < (long)k * n) throw new ArgumentException($"the weights need {k}·{n} = {(long)k * n} values, got {weights}", nameof(weights));
         if (bias != 0 && bias < n) throw new ArgumentException($"the bias needs {n} values, got {bias}", nameof(bias));
-        if (y < rows * n) throw new ArgumentException($"y needs {rows * n} values, got {y}", nameof(y));
+        if (y < (long)rows * n) throw new ArgumentException($"y needs {(long)rows * n} values, got {y}", nameof(y));
         return rows;
     }
 }

@@ -51,8 +51,12 @@ public static class ReducedStageKernel
     /// </summary>
     public static T[] Pack<T>(ReadOnlySpan<T> inputMajor, int k, int n) where T : unmanaged
     {
-        if (inputMajor.Length != k * n) throw new ArgumentException($"expected {k}·{n} = {k * n} weights, got {inputMajor.Length}", nameof(inputMajor));
-        var packed = new T[LaneRowLayout.PackedLength(k, n)];
+        if (k < 0) throw new ArgumentOutOfRangeException(nameof(k), k, "must not be negative");
+        if (n < 0) throw new ArgumentOutOfRangeException(nameof(n), n, "must not be negative");
+        if (inputMajor.Length != (long)k * n) throw new ArgumentException($"expected {k}·{n} = {(long)k * n} weights, got {inputMajor.Length}", nameof(inputMajor));
+        long length = k * Padded(n);
+        if (length > Array.MaxLength) throw new ArgumentOutOfRangeException(nameof(n), n, $"{k} rows padded to {Padded(n)} values exceed the largest array");
+        var packed = new T[length];
         for (int p = 0; p < k; p++)
             inputMajor.Slice(p * n, n).CopyTo(packed.AsSpan(LaneRowLayout.PackedIndex(n, p, 0)));
         return packed;
@@ -80,13 +84,8 @@ public static class ReducedStageKernel
     internal static void RunMap<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> matrix, ReadOnlySpan<T> offset, Span<T> y, int k, int n, KernelPath path)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        if (k <= 0 || n <= 0) throw new ArgumentOutOfRangeException(nameof(k), $"k = {k} and n = {n} must be positive");
-        int rows = x.Length / k;
-        if (rows * k != x.Length) throw new ArgumentException($"x holds {x.Length} values, not a whole number of rows of {k}", nameof(x));
+        int rows = CheckMap(x, matrix, offset, y, k, n);
         int outputStride = PaddedLength(n);
-        Need(matrix.Length, k * outputStride, "the matrix [k, padded n]", nameof(matrix));
-        if (!offset.IsEmpty) Need(offset.Length, outputStride, "a padded offset", nameof(offset));
-        if (y.Length < rows * n) throw new ArgumentException($"y ({rows} rows of {n}) needs {rows * n} values, got {y.Length}", nameof(y));
         if (typeof(T) != typeof(float))
         {
             for (int m = 0; m < rows; m++)
@@ -119,7 +118,7 @@ public static class ReducedStageKernel
         ReadOnlySpan<T> outputMap, ReadOnlySpan<T> linear, ReadOnlySpan<T> offset, Span<T> y, int k, int n, Span<T> hidden, KernelPath path)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        int rows = CheckShapes(x.Length, hiddenWeights.Length, hiddenBias.Length, units, outputMap.Length, linear.Length, offset.Length, y.Length, k, n, hidden.Length);
+        int rows = CheckStage(x, hiddenWeights, hiddenBias, activation, units, outputMap, linear, offset, y, k, n, hidden);
         if (typeof(T) != typeof(float))
         {
             Portable(x, hiddenWeights, hiddenBias, activation, units, outputMap, linear, offset, y, k, n, hidden, rows);
@@ -322,29 +321,114 @@ public static class ReducedStageKernel
         return (partial[0] + partial[1]) + (partial[2] + partial[3]);
     }
 
-    /// <summary>Checks every length once, up front, because the float paths index through unchecked references.</summary>
-    private static int CheckShapes(int x, int hiddenWeights, int hiddenBias, int units, int outputMap, int linear, int offset, int y, int k, int n, int hidden)
+    /// <summary>
+    /// Checks every size and length once, up front, because the float paths index through unchecked references:
+    /// products in 64 bits (no size can wrap a check), and no written span may overlap a span the kernel reads.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int CheckStage<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> hiddenWeights, ReadOnlySpan<T> hiddenBias, KernelActivation activation, int units,
+        ReadOnlySpan<T> outputMap, ReadOnlySpan<T> linear, ReadOnlySpan<T> offset, Span<T> y, int k, int n, Span<T> hidden)
     {
-        if (k <= 0 || n <= 0 || units <= 0)
-            throw new ArgumentOutOfRangeException(nameof(k), $"k = {k}, units = {units} and n = {n} must be positive");
-        int rows = x / k;
-        if (rows * k != x) throw new ArgumentException($"x holds {x} values, not a whole number of rows of {k}", nameof(x));
-        int unitStride = PaddedLength(units), outputStride = PaddedLength(n);
-        Need(hiddenWeights, k * unitStride, "the hidden weights [k, padded units]", nameof(hiddenWeights));
-        if (hiddenBias != 0) Need(hiddenBias, unitStride, "a padded hidden bias", nameof(hiddenBias));
-        Need(outputMap, units * outputStride, "the output map [units, padded n]", nameof(outputMap));
-        if (linear != 0) Need(linear, k * outputStride, "the linear term [k, padded n]", nameof(linear));
-        if (offset != 0) Need(offset, outputStride, "a padded offset", nameof(offset));
-        if (y < rows * n) throw new ArgumentException($"y ({rows} rows of {n}) needs {rows * n} values, got {y}", nameof(y));
-        Need(hidden, unitStride, "the hidden scratch (one row of padded units)", nameof(hidden));
+        Positive(k, nameof(k));
+        Positive(units, nameof(units));
+        Positive(n, nameof(n));
+        if ((uint)activation > (uint)KernelActivation.Sigmoid) ThrowUnknownActivation(activation);
+        int rows = WholeRows(x.Length, k);
+        long unitStride = Padded(units), outputStride = Padded(n);
+        Need(hiddenWeights.Length, k * unitStride, "the hidden weights [k, padded units]", nameof(hiddenWeights));
+        if (!hiddenBias.IsEmpty) Need(hiddenBias.Length, unitStride, "a padded hidden bias", nameof(hiddenBias));
+        Need(outputMap.Length, units * outputStride, "the output map [units, padded n]", nameof(outputMap));
+        if (!linear.IsEmpty) Need(linear.Length, k * outputStride, "the linear term [k, padded n]", nameof(linear));
+        if (!offset.IsEmpty) Need(offset.Length, outputStride, "a padded offset", nameof(offset));
+        Need(y.Length, (long)rows * n, "y (rows × n)", nameof(y));
+        Need(hidden.Length, unitStride, "the hidden scratch (one row of padded units)", nameof(hidden));
+        ReadOnlySpan<T> output = y, scratch = hidden;
+        Separate(output, x, nameof(y), nameof(x));
+        Separate(output, hiddenWeights, nameof(y), nameof(hiddenWeights));
+        Separate(output, hiddenBias, nameof(y), nameof(hiddenBias));
+        Separate(output, outputMap, nameof(y), nameof(outputMap));
+        Separate(output, linear, nameof(y), nameof(linear));
+        Separate(output, offset, nameof(y), nameof(offset));
+        Separate(scratch, x, nameof(hidden), nameof(x));
+        Separate(scratch, hiddenWeights, nameof(hidden), nameof(hiddenWeights));
+        Separate(scratch, hiddenBias, nameof(hidden), nameof(hiddenBias));
+        Separate(scratch, outputMap, nameof(hidden), nameof(outputMap));
+        Separate(scratch, linear, nameof(hidden), nameof(linear));
+        Separate(scratch, offset, nameof(hidden), nameof(offset));
+        Separate(scratch, output, nameof(hidden), nameof(y));
         return rows;
     }
 
-    /// <summary>Throws unless <paramref name="actual"/> ≥ <paramref name="expected"/>; <paramref name="what"/> is a constant, so a passing check allocates nothing.</summary>
-    private static void Need(int actual, int expected, string what, string parameter)
+    /// <summary>The checks of <see cref="Map{T}"/>, as <see cref="CheckStage{T}"/>'s.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int CheckMap<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> matrix, ReadOnlySpan<T> offset, Span<T> y, int k, int n)
     {
-        if (actual < expected) throw new ArgumentException($"{what} needs {expected} values, got {actual}", parameter);
+        Positive(k, nameof(k));
+        Positive(n, nameof(n));
+        int rows = WholeRows(x.Length, k);
+        long outputStride = Padded(n);
+        Need(matrix.Length, k * outputStride, "the matrix [k, padded n]", nameof(matrix));
+        if (!offset.IsEmpty) Need(offset.Length, outputStride, "a padded offset", nameof(offset));
+        Need(y.Length, (long)rows * n, "y (rows × n)", nameof(y));
+        ReadOnlySpan<T> output = y;
+        Separate(output, x, nameof(y), nameof(x));
+        Separate(output, matrix, nameof(y), nameof(matrix));
+        Separate(output, offset, nameof(y), nameof(offset));
+        return rows;
     }
+
+    private static long Padded(int n) => ((long)n + Lanes - 1) / Lanes * Lanes;
+
+    // The checks run on every call (several per row of a reduced network), so each is an inlined comparison and only
+    // the throw, with its message, lives out of line.
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Positive(int value, string parameter)
+    {
+        if (value <= 0) ThrowNotPositive(value, parameter);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int WholeRows(int x, int k)
+    {
+        int rows = x / k;
+        if (rows * k != x) ThrowNotWholeRows(x, k);
+        return rows;
+    }
+
+    /// <summary>Throws unless <paramref name="actual"/> ≥ <paramref name="expected"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Need(int actual, long expected, string what, string parameter)
+    {
+        if (actual < expected) ThrowTooShort(actual, expected, what, parameter);
+    }
+
+    /// <summary>A span the kernel writes must not share memory with one it reads (it would read its own partial results).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Separate<T>(ReadOnlySpan<T> written, ReadOnlySpan<T> read, string writtenName, string readName)
+    {
+        if (written.Overlaps(read)) ThrowOverlap(writtenName, readName);
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void ThrowUnknownActivation(KernelActivation activation) =>
+        throw new ArgumentOutOfRangeException("activation", activation, "not a KernelActivation value");
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void ThrowNotPositive(int value, string parameter) =>
+        throw new ArgumentOutOfRangeException(parameter, value, "must be positive");
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void ThrowNotWholeRows(int x, int k) =>
+        throw new ArgumentException($"x holds {x} values, not a whole number of rows of {k}", "x");
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void ThrowTooShort(int actual, long expected, string what, string parameter) =>
+        throw new ArgumentException($"{what} needs {expected} values, got {actual}", parameter);
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void ThrowOverlap(string written, string read) =>
+        throw new ArgumentException($"'{written}' overlaps '{read}': the kernel reads '{read}' while it writes '{written}'; pass separate buffers", written);
 }
 
 /// <summary>One reduced-stage call as the width-specific kernel sees it: references checked by the caller.</summary>

@@ -23,6 +23,20 @@ public sealed class AnalyzerTests
         Assert.NotEmpty(run.GeneratedSources);
     }
 
+    [Theory]
+    [InlineData("MzReduce(Tolerance = 0.05)", "MzReduce")]
+    [InlineData("MzDense(10)", "MzDense")]
+    public void ACompanionAttributeWithoutMzNetworkIsAWarningOnTheAttribute(string attribute, string name)
+    {
+        var run = Run($"using Mz; [{attribute}] public static partial class Orphan {{ }}");
+        var diagnostic = Assert.Single(run.AnalyzerDiagnostics());
+        Assert.Equal("MZ0007", diagnostic.Id);
+        Assert.Equal(DiagnosticSeverity.Warning, diagnostic.Severity);
+        Assert.Equal(attribute, Located(diagnostic));
+        Assert.Contains("'Orphan' has [" + name + "] but no [MzNetwork]", diagnostic.GetMessage());
+        Assert.Empty(run.GeneratedSources);
+    }
+
     [Fact]
     public void GenericContainerIsAnError()
     {

@@ -183,6 +183,60 @@ public sealed class ReducedStageKernelPathTests
         Assert.Contains("20", e.Message);
     }
 
+    /// <summary>Sizes whose products wrap in 32 bits, aliased buffers and undefined values throw, naming the argument; nothing is written.</summary>
+    [Fact]
+    public void HostileArgumentsThrowNamingTheArgument()
+    {
+        // rows·n = 65536² wraps to 0 in 32 bits; so does k·padded(units) = 65537·65536 modulo 2^32 = 65536.
+        var e = Assert.Throws<ArgumentException>(() => ReducedStageKernel.Forward<float>(new float[65536], new float[16], default, KernelActivation.None, 1,
+            new float[65536], default, default, new float[16], 1, 65536, new float[16]));
+        Assert.Equal("y", e.ParamName);
+        e = Assert.Throws<ArgumentException>(() => ReducedStageKernel.Map<float>(new float[65536], new float[65536], default, new float[16], 1, 65536));
+        Assert.Equal("y", e.ParamName);
+        Assert.Contains("4294967296", e.Message);
+        e = Assert.Throws<ArgumentException>(() => ReducedStageKernel.Forward<float>(new float[65537], new float[65536], default, KernelActivation.None, 65536,
+            new float[65536 * 16], default, default, new float[1], 65537, 1, new float[65536]));
+        Assert.Equal("hiddenWeights", e.ParamName);
+        e = Assert.Throws<ArgumentException>(() => ReducedStageKernel.Forward<float>(new float[1], new float[16], default, KernelActivation.None, int.MaxValue - 3,
+            new float[16], default, default, new float[1], 1, 1, new float[16]));
+        Assert.Equal("hiddenWeights", e.ParamName);
+        // The same wrap in the dense kernel.
+        e = Assert.Throws<ArgumentException>(() => DenseKernel.Forward<float>(new float[65536], new float[DenseKernel.PackedLength(1, 65536)], default, new float[16], 1, 65536, KernelActivation.None));
+        Assert.Equal("y", e.ParamName);
+
+        // Each non-positive size is named as itself.
+        var range = Assert.Throws<ArgumentOutOfRangeException>(() => ReducedStageKernel.Forward<float>(new float[10], new float[640], default, KernelActivation.Tanh, 0,
+            new float[64 * 16], default, default, new float[10], 10, 10, new float[64]));
+        Assert.Equal("units", range.ParamName);
+        range = Assert.Throws<ArgumentOutOfRangeException>(() => ReducedStageKernel.Map<float>(new float[10], new float[160], default, new float[10], 10, -1));
+        Assert.Equal("n", range.ParamName);
+        range = Assert.Throws<ArgumentOutOfRangeException>(() => ReducedStageKernel.Forward<float>(new float[10], new float[640], default, (KernelActivation)42, 64,
+            new float[64 * 16], default, default, new float[10], 10, 10, new float[64]));
+        Assert.Equal("activation", range.ParamName);
+        Assert.Throws<ArgumentOutOfRangeException>(() => ReducedStageKernel.PaddedLength(-5));
+        Assert.Throws<ArgumentOutOfRangeException>(() => ReducedStageKernel.PaddedLength(int.MaxValue));
+        Assert.Throws<ArgumentOutOfRangeException>(() => ReducedStageKernel.Pack<float>(new float[1], -1, -1));
+        Assert.Throws<ArgumentException>(() => ReducedStageKernel.Pack<float>(new float[0], 65536, 65536));
+
+        // A written span that shares memory with a read one would read its own partial results.
+        var buffer = new float[400];
+        var stage = Stage.Create(new Random(2), 20, 10, 20, rows: 1, KernelActivation.Tanh, withLinear: true, withOffset: true);
+        var w = ReducedStageKernel.Pack<float>(stage.W, 20, 10);
+        var map = ReducedStageKernel.Pack<float>(stage.OutputMap, 10, 20);
+        var bias = new float[16];
+        e = Assert.Throws<ArgumentException>(() => ReducedStageKernel.Forward<float>(buffer.AsSpan(0, 20), w, bias, KernelActivation.Tanh, 10,
+            map, default, default, buffer.AsSpan(0, 20), 20, 20, new float[16]));
+        Assert.Equal("y", e.ParamName);
+        Assert.Contains("overlaps 'x'", e.Message);
+        e = Assert.Throws<ArgumentException>(() => ReducedStageKernel.Forward<float>(buffer.AsSpan(0, 20), w, bias, KernelActivation.Tanh, 10,
+            map, default, default, new float[20], 20, 20, buffer.AsSpan(10, 16)));
+        Assert.Equal("hidden", e.ParamName);
+        e = Assert.Throws<ArgumentException>(() => ReducedStageKernel.Map<float>(buffer.AsSpan(0, 20), ReducedStageKernel.Pack<float>(stage.OutputMap.AsSpan(0, 20 * 10).ToArray(), 20, 10),
+            default, buffer.AsSpan(15, 10), 20, 10));
+        Assert.Equal("y", e.ParamName);
+        Assert.All(buffer, v => Assert.Equal(0f, v));
+    }
+
     private static double[] Doubles(Random random, int count) => Enumerable.Range(0, count).Select(_ => random.NextDouble() * 2 - 1).ToArray();
 
     private static double[] Pad(double[] values)

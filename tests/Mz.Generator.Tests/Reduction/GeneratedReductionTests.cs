@@ -1,6 +1,7 @@
 extern alias gen;
 using System.Text.RegularExpressions;
 using Microsoft.CodeAnalysis;
+using Mz.Core.Analysis;
 using Mz.Core.Reduction;
 using Mz.Tests.Infrastructure;
 using Xunit;
@@ -257,6 +258,52 @@ public sealed class GeneratedReductionTests
         var reference = new TrainedModel("cancer-mlp").Reference["x"].ToSingles();
         Assert.Equal(net.Full.PredictRows(reference), net.ReducedRows(reference));
         Assert.Equal(net.Full.PredictAll(reference), net.ReducedBatch(reference));
+    }
+
+    /// <summary>
+    /// The tolerance is on what Predict returns: for cancer-mlp, sigmoid probabilities, not the logits behind them. The
+    /// validation error the build reports is that of the generated PredictReduced's probabilities on the validation
+    /// rows (recomputed here from the library's split), and it differs from the logits' error.
+    /// </summary>
+    [Fact]
+    public void TheToleranceIsOnTheOutputsCallersGetNotOnTheLogits()
+    {
+        var rows = Mz.Tests.Analysis.TrainedModelAnalysisTests.TrainingRows("cancer-mlp");
+        var view = LayerView.FromGraph(Mz.Tests.Analysis.LayerViewTests.Prepare("cancer-mlp"));
+        Assert.Equal(OutputActivation.Sigmoid, view.OutputActivation);
+        var run = Reduce("Tolerance = 0.05, MaxMemory = 0, Guard = true", "Cancer", new TrainedModel("cancer-mlp").OnnxBytes,
+            File.ReadAllBytes(Path.Combine(RepositoryPaths.TrainedModels, "cancer-mlp", "train.npz")));
+        var net = new ReducedEntryPoints(run.EmitAndLoad(), "R.Cancer");
+        Assert.True(net.IsReduced);
+
+        // The build's split: the calibration rows are all distinct here, so it is the library's split of them.
+        var calibration = new ReductionCalibration(view, rows, validationFraction: 0.2, seed: 1);
+        Assert.Equal(net.Summary.ValidationRows, calibration.ValidationInputs.RowCount);
+        var x = calibration.ValidationInputs.ToRowMajorArray().Select(v => (float)v).ToArray();
+        var reduced = net.ReducedRows(x);
+        double error = 0, size = 0;
+        for (int i = 0; i < reduced.Length; i++)
+        {
+            double exact = calibration.ValidationOutputs.ToRowMajorArray()[i];
+            Assert.InRange(reduced[i], 0f, 1f);
+            error += (reduced[i] - exact) * (reduced[i] - exact);
+            size += exact * exact;
+        }
+        double outputError = Math.Sqrt(error / size);
+        _output.WriteLine($"cancer-mlp: reported {net.Summary.ValidationError:G6}, generated probabilities {outputError:G6}");
+        Assert.Equal(net.Summary.ValidationError, outputError, 4);
+        Assert.True(outputError <= 0.05);
+
+        // The logits' error of the same model is another number (the sigmoid squashes the large logits).
+        var chosen = MzReductionSearch.Run(calibration, 0.05, MzReducerOptions.StandardSearch(0)).Chosen!.Network!;
+        double logitError = OutputErrors.RelativeL2(chosen.EvaluateRows(calibration.ValidationInputs), calibration.ValidationLogits);
+        _output.WriteLine($"cancer-mlp: the same model's logits err by {logitError:G6}");
+        Assert.True(Math.Abs(logitError - outputError) > 0.1 * outputError, $"logits {logitError} vs outputs {outputError}");
+
+        // MZ0404 quotes the cost PredictReduced pays, the guard's checks included.
+        var chosenInfo = Assert.Single(run.GeneratorDiagnostics, d => d.Id == "MZ0404");
+        Assert.Contains($"costs {net.ReducedMultiplyAdds} instead of", chosenInfo.GetMessage());
+        Assert.Contains($"guard's checks are {net.Summary.GuardMacCount} of those", chosenInfo.GetMessage());
     }
 
     [Fact]

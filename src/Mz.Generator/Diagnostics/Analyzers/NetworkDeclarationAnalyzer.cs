@@ -17,7 +17,11 @@ public sealed class NetworkDeclarationAnalyzer : DiagnosticAnalyzer
 {
     public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(
         MzDiagnostics.ClassNotPartial, MzDiagnostics.GenericContainer, MzDiagnostics.InvalidAttributeArgument, MzDiagnostics.ClassNotStatic,
-        MzDiagnostics.InvalidNoise);
+        MzDiagnostics.InvalidNoise, MzDiagnostics.MissingNetworkAttribute);
+
+    /// <summary>Attributes that only mean something next to [MzNetwork] on the same class.</summary>
+    private static readonly string[] CompanionAttributes =
+        { "Mz.MzReduceAttribute", "Mz.MzDenseAttribute", "Mz.MzResidualAttribute", "Mz.MzSoftmaxAttribute" };
 
     public override void Initialize(AnalysisContext context)
     {
@@ -29,8 +33,18 @@ public sealed class NetworkDeclarationAnalyzer : DiagnosticAnalyzer
     private static void AnalyzeType(SymbolAnalysisContext context)
     {
         var type = (INamedTypeSymbol)context.Symbol;
-        var attribute = type.GetAttributes().FirstOrDefault(a => a.AttributeClass?.ToDisplayString() == DeclarationReader.AttributeName);
-        if (attribute == null) return;
+        var attributes = type.GetAttributes();
+        var attribute = attributes.FirstOrDefault(a => a.AttributeClass?.ToDisplayString() == DeclarationReader.AttributeName);
+        if (attribute == null)
+        {
+            // A companion attribute alone would otherwise be ignored without a word.
+            foreach (var orphan in attributes.Where(a => CompanionAttributes.Contains(a.AttributeClass?.ToDisplayString())))
+            {
+                var where = orphan.ApplicationSyntaxReference?.GetSyntax(context.CancellationToken).GetLocation() ?? type.Locations.FirstOrDefault();
+                context.ReportDiagnostic(Diagnostic.Create(MzDiagnostics.MissingNetworkAttribute, where, type.Name, orphan.AttributeClass!.Name.Replace("Attribute", "")));
+            }
+            return;
+        }
         // Judge the declaration that carries the attribute (a partial class may have several parts).
         var syntax = type.DeclaringSyntaxReferences
             .Select(r => r.GetSyntax(context.CancellationToken))
