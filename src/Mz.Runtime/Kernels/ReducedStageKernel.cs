@@ -93,24 +93,20 @@ public static class ReducedStageKernel
                     y[m * n + i] = PortableSum(offset.IsEmpty ? T.Zero : offset[i], default, default, matrix, x.Slice(m * k, k), outputStride, i);
             return;
         }
+        // The stage kernel with no hidden units: the output half alone, M in the linear term's place.
         var map = new StageCall
         {
             X = ref Unsafe.As<T, float>(ref MemoryMarshal.GetReference(x)),
             Linear = ref Unsafe.As<T, float>(ref MemoryMarshal.GetReference(matrix)),
             Offset = ref Unsafe.As<T, float>(ref MemoryMarshal.GetReference(offset)),
             Y = ref Unsafe.As<T, float>(ref MemoryMarshal.GetReference(y)),
+            HasLinear = true,
             HasOffset = !offset.IsEmpty,
             Rows = rows,
             K = k,
             N = n,
         };
-        switch (path)
-        {
-            case KernelPath.Vector512: MapRows<Vector512<float>, Lanes512>(in map); break;
-            case KernelPath.Vector256: MapRows<Vector256<float>, Lanes256>(in map); break;
-            case KernelPath.Vector128: MapRows<Vector128<float>, Lanes128>(in map); break;
-            default: MapRows<float, LanesScalar>(in map); break;
-        }
+        Dispatch(in map, path);
     }
 
     /// <summary>The kernel on a chosen path (tests compare the paths; public callers get the widest).</summary>
@@ -143,16 +139,22 @@ public static class ReducedStageKernel
             Units = units,
             N = n,
         };
+        Dispatch(in stage, path);
+    }
+
+    /// <summary>The float kernel of one width for a checked call.</summary>
+    private static void Dispatch(in StageCall call, KernelPath path)
+    {
         switch (path)
         {
-            case KernelPath.Vector512: Rows<Vector512<float>, Lanes512>(in stage); break;
-            case KernelPath.Vector256: Rows<Vector256<float>, Lanes256>(in stage); break;
-            case KernelPath.Vector128: Rows<Vector128<float>, Lanes128>(in stage); break;
-            default: Rows<float, LanesScalar>(in stage); break;
+            case KernelPath.Vector512: Rows<Vector512<float>, Lanes512>(in call); break;
+            case KernelPath.Vector256: Rows<Vector256<float>, Lanes256>(in call); break;
+            case KernelPath.Vector128: Rows<Vector128<float>, Lanes128>(in call); break;
+            default: Rows<float, LanesScalar>(in call); break;
         }
     }
 
-    /// <summary>The float kernel for one vector width (see the remarks for the order of operations).</summary>
+    /// <summary>The float kernel for one vector width (see the remarks for the order of operations); with no hidden units it is Map.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Rows<TVector, TLanes>(in StageCall stage)
         where TVector : struct
@@ -216,22 +218,6 @@ public static class ReducedStageKernel
             // Outputs: the hidden units through B, then the inputs through L.
             Outputs<TVector, TLanes>(ref outputMap, ref hidden, units, ref linear, ref x, hasLinear ? k : 0, ref offset, hasOffset, ref y, n, ref tailLanes);
         }
-    }
-
-    /// <summary>y = c + M x for each row, the input map and readout of a reduced network (the stage's output half without hidden units).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void MapRows<TVector, TLanes>(in StageCall map)
-        where TVector : struct
-        where TLanes : struct, IFloatLanes<TVector>
-    {
-        int k = map.K, n = map.N;
-        bool hasOffset = map.HasOffset;
-        ref float matrix = ref map.Linear;
-        ref float offset = ref map.Offset;
-        Span<float> tail = stackalloc float[Lanes];
-        ref float tailLanes = ref MemoryMarshal.GetReference(tail);
-        for (int m = 0; m < map.Rows; m++)
-            Outputs<TVector, TLanes>(ref matrix, ref matrix, 0, ref matrix, ref Unsafe.Add(ref map.X, m * k), k, ref offset, hasOffset, ref Unsafe.Add(ref map.Y, m * n), n, ref tailLanes);
     }
 
     /// <summary>
