@@ -21,8 +21,8 @@ public static class MzReducer
         int depth = view.Depth;
         bool residual = view.Layers.All(l => l.Kind == LayerMapKind.Residual);
         int merge = residual ? Math.Max(1, configuration.MergeLength) : 1;
-        if (options.OutputMap == OutputMapKind.Galerkin && (merge > 1 || configuration.HiddenUnits > 0 || (configuration.StageHiddenUnits?.Any(j => j > 0) ?? false)))
-            throw new ArgumentException("the Galerkin output map evaluates every layer with all its units: use merge length 1 and J = 0");
+        if (options.OutputMap == OutputMapKind.Galerkin && (merge > 1 || configuration.HiddenUnits != 0 || (configuration.StageHiddenUnits?.Any(j => j != 0) ?? false)))
+            throw new ArgumentException("the Galerkin output map evaluates every layer with all its units: use merge length 1 and J = 0 (all units)");
 
         var boundaries = Boundaries(view, merge);
         var bases = boundaries.Select(n => StateBasis(calibration, n, configuration.Rank, options)).ToArray();
@@ -134,6 +134,7 @@ public static class MzReducer
     /// </summary>
     private static ReducedStage FittedStage(LayerView view, int first, int end, LayerBasis input, Matrix<double>[] history, Matrix<double> target, int hiddenUnits, double ridge)
     {
+        if (hiddenUnits == ReductionConfiguration.AffineStage) return AffineStage(view, first, end, input, history, target, ridge);
         int width = view.StateWidth(first);
         var weight = Matrix<double>.Build.Dense((end - first) * view.Layers[first].OutputWidth, input.Rank);
         var bias = Vector<double>.Build.Dense(weight.RowCount);
@@ -165,6 +166,18 @@ public static class MzReducer
         var fit = RidgeRegression.Fit(target, regressors, ridge);
         return new ReducedStage(first, end - first, input.Rank, target.ColumnCount, false, fit.Blocks[1], null, keptWeight, keptBias, activation,
             fit.Blocks[0], 1, fit.Blocks.Skip(2).ToArray(), fit.Intercept);
+    }
+
+    /// <summary>
+    /// Block replacement (MZ.md §5.9 item 2) in reduced coordinates: layers [first, end) replaced by the affine map
+    /// ẑ_{s+1} = Ω^(0) ẑ_s + Σ_{k≥1} Ω^(k) ẑ_{s−k} + c, fitted by the same closed-loop ridge with no hidden units. It keeps
+    /// the mean and linear part of the blocks' branches, which dropping them would lose, at (K + 1)·r² MACs.
+    /// </summary>
+    private static ReducedStage AffineStage(LayerView view, int first, int end, LayerBasis input, Matrix<double>[] history, Matrix<double> target, double ridge)
+    {
+        var fit = RidgeRegression.Fit(target, history, ridge);
+        return new ReducedStage(first, end - first, input.Rank, target.ColumnCount, false, fit.Blocks[0], null,
+            Matrix<double>.Build.Dense(0, input.Rank), Vector<double>.Build.Dense(0), view.Layers[first].Activation, null, 1, fit.Blocks.Skip(1).ToArray(), fit.Intercept);
     }
 
     internal static Matrix<double> SelectColumns(Matrix<double> source, int[] columns)

@@ -28,6 +28,12 @@ public sealed class MzReducerOptions
     public IReadOnlyList<int> HiddenUnits { get; set; } = new[] { 16, 24, 32, 48, 64, 96, 128, 192, 256, 0 };
 
     /// <summary>
+    /// Let the stage-by-stage thinning replace a stage's run of layers by a fitted affine map in reduced coordinates
+    /// (no hidden units; MZ.md §5.9 block replacement) where validation allows it.
+    /// </summary>
+    public bool BlockReplacement { get; set; } = true;
+
+    /// <summary>
     /// The search `mz reduce` and the build-time [MzReduce] run: a grid sized for seconds to a minute rather than the
     /// hours of the full MZ.md §5.8 sweep — r up to 32, K = 0..<paramref name="maxMemory"/>, merges of 1–16 residual
     /// blocks and J from 64 units up (or every unit when <paramref name="hyperReduction"/> is off).

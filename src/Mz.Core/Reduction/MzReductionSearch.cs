@@ -11,7 +11,10 @@ namespace Mz.Core.Reduction;
 /// error is over the gate, lower r once it passes — so it evaluates at most |r grid| + |J grid| models per pair, relying
 /// on the error falling as r or J grows. Points that cannot beat the cheapest passing model are skipped unevaluated.
 /// Every passing point of the walks is then thinned stage by stage (<see cref="ThinStages"/>): layers differ in how many
-/// hidden units they need (in a plain MLP the early layers far fewer than the last), which one J for all stages wastes.
+/// hidden units they need (in a plain MLP the early layers far fewer than the last), which one J for all stages wastes,
+/// and a stage whose layers act almost affinely on the reduced state needs none: thinning may replace it by a fitted
+/// affine map (<see cref="ReductionConfiguration.AffineStage"/>, MZ.md §5.9 block replacement), chosen greedily,
+/// first stage first, by validation error like every other J.
 /// </summary>
 public static class MzReductionSearch
 {
@@ -69,34 +72,52 @@ public static class MzReductionSearch
         // Cheapest first, so that the bound below prunes the pricier starting points once a thinned model undercuts them.
         foreach (var (candidate, configuration, boundaries, hiddenGrid) in passing.OrderBy(p => p.Candidate.MacCount))
         {
-            int floor = hiddenGrid[0];
-            var thinnest = new ReductionConfiguration(configuration.Rank, configuration.MemoryLength, configuration.MergeLength, floor);
+            var thinning = ThinningGrid(hiddenGrid, options);
+            if (thinning.Length == 0) continue;
+            var thinnest = new ReductionConfiguration(configuration.Rank, configuration.MemoryLength, configuration.MergeLength, thinning[0]);
             // Passing points can all cost at least the full network (then none was chosen): the full cost bounds them too.
             long cheapest = chosen?.MacCount ?? calibration.FullMacCount;
-            if (floor == 0 || PredictedMacs(view, boundaries, thinnest) >= cheapest) continue;
-            var thinned = ThinStages(calibration, candidate, configuration, boundaries, hiddenGrid, options, gate, variant, evaluated);
+            if (PredictedMacs(view, boundaries, thinnest) >= cheapest) continue;
+            var thinned = ThinStages(calibration, candidate, configuration, boundaries, thinning, cheapest, options, gate, variant, evaluated);
             if (thinned.MacCount < cheapest) chosen = thinned;
         }
         return new ReductionResult(variant, tolerance, chosen, best, evaluated, calibration.FullMacCount, SampleSizeWarnings(calibration, chosen));
     }
 
     /// <summary>
+    /// The J values thinning may give a stage, fewest units first: the affine replacement (no units) when allowed, then
+    /// the sizes of this merge length's grid (without "all", which every stage starts from). Empty without
+    /// hyper-reduction (a grid of "all" only, or the Galerkin map): then every reduced layer evaluates all its units.
+    /// </summary>
+    private static int[] ThinningGrid(int[] hiddenGrid, MzReducerOptions options)
+    {
+        bool hyperReduction = options.OutputMap == OutputMapKind.Fitted && options.HiddenUnits.Any(j => j > 0);
+        if (!hyperReduction) return Array.Empty<int>();
+        var sizes = hiddenGrid.Where(j => j > 0);
+        return (options.BlockReplacement ? new[] { ReductionConfiguration.AffineStage }.Concat(sizes) : sizes).ToArray();
+    }
+
+    /// <summary>
     /// Lowers J one stage at a time, first stage first, keeping r, K and the merge length: for each stage a binary search
-    /// over the smaller grid values finds the fewest units that keep the model under the gate, the other stages held.
-    /// Each accepted step makes the model cheaper, so the last passing model is the cheapest found. Costs about
-    /// log2(|J grid|) evaluations per stage.
+    /// over the smaller values of <paramref name="thinning"/> (fewest units first, the affine replacement before any)
+    /// finds the fewest units that keep the model under the gate, the other stages held. Each accepted step makes the
+    /// model cheaper, so the last passing model is the cheapest found. Costs about log2(|grid|) evaluations per stage, and
+    /// stops once even the thinnest choice for every remaining stage could not cost less than <paramref name="cheapest"/>.
     /// </summary>
     private static ReductionCandidate ThinStages(ReductionCalibration calibration, ReductionCandidate start, ReductionConfiguration configuration,
-        int[] boundaries, int[] hiddenGrid, MzReducerOptions options, double gate, string variant, List<ReductionCandidate> evaluated)
+        int[] boundaries, int[] thinning, long cheapest, MzReducerOptions options, double gate, string variant, List<ReductionCandidate> evaluated)
     {
         int stages = boundaries.Length - 1;
         var best = start;
         var current = configuration;
         for (int stage = 0; stage < stages; stage++)
         {
+            var floor = current;
+            for (int rest = stage; rest < stages; rest++) floor = floor.WithStageHiddenUnits(stages, rest, thinning[0]);
+            if (PredictedMacs(calibration.View, boundaries, floor) >= Math.Min(cheapest, best.MacCount)) break;
             int width = HiddenWidth(calibration.View, boundaries[stage], boundaries[stage + 1]);
             int units = Effective(current.HiddenUnitsAt(stage), width);
-            var smaller = hiddenGrid.Where(j => j > 0 && j < units).ToArray();
+            var smaller = thinning.Where(j => Effective(j, width) < units).ToArray();
             int low = 0, high = smaller.Length;
             while (low < high)
             {
@@ -116,7 +137,9 @@ public static class MzReductionSearch
         return best;
     }
 
-    private static int Effective(int hiddenUnits, int width) => hiddenUnits <= 0 || hiddenUnits >= width ? width : hiddenUnits;
+    /// <summary>The hidden units a stage of <paramref name="width"/> units evaluates at grid value J (0: all; affine: none).</summary>
+    private static int Effective(int hiddenUnits, int width) =>
+        hiddenUnits == ReductionConfiguration.AffineStage ? 0 : hiddenUnits <= 0 || hiddenUnits >= width ? width : hiddenUnits;
 
     /// <summary>
     /// MZ.md §5.8 sample-size guard: each fitted stage needs S_fit ≥ 10·(regressors per output) rows, counting the J

@@ -10,7 +10,8 @@ namespace Mz.Core.Reduction;
 /// (MZ.md (3.1) with the refinements of §5.11): the bracketed identity skip is present for full-width residual states,
 /// L is the linear term (Galerkin ΨᵀΦ and/or the lag-0 kernel), F an optional low-rank factor of the pre-activation
 /// weight, B the output map of the J evaluated hidden units (null: the identity scaled by <see cref="OutputScale"/>),
-/// and Ω^(k) the memory kernels. A stage stands for <see cref="LayerCount"/> consecutive layer maps of the full network
+/// and Ω^(k) the memory kernels. With J = 0 there is no nonlinear term: the stage is a fitted affine map in reduced
+/// coordinates (block replacement, MZ.md §5.9), and the hidden weight has no rows. A stage stands for <see cref="LayerCount"/> consecutive layer maps of the full network
 /// (more than one when residual blocks were merged).
 /// </summary>
 public sealed class ReducedStage
@@ -25,7 +26,7 @@ public sealed class ReducedStage
         if (hiddenFactor != null && hiddenFactor.ColumnCount != inputRank) throw new ArgumentException("hidden factor has the wrong shape");
         if (hiddenWeight.ColumnCount != hiddenInput || hiddenBias.Count != hiddenWeight.RowCount) throw new ArgumentException("hidden weight or bias has the wrong shape");
         if (outputMap != null && (outputMap.RowCount != outputRank || outputMap.ColumnCount != hiddenWeight.RowCount)) throw new ArgumentException("output map has the wrong shape");
-        if (outputMap == null && hiddenWeight.RowCount != outputRank) throw new ArgumentException("an identity output map needs as many hidden units as outputs");
+        if (outputMap == null && hiddenWeight.RowCount != 0 && hiddenWeight.RowCount != outputRank) throw new ArgumentException("an identity output map needs as many hidden units as outputs");
         if (offset.Count != outputRank) throw new ArgumentException("offset has the wrong length");
         foreach (var kernel in memoryKernels)
             if (kernel.RowCount != outputRank) throw new ArgumentException("memory kernel has the wrong row count");
@@ -70,6 +71,9 @@ public sealed class ReducedStage
     /// <summary>J, the number of hidden units evaluated (activations per call).</summary>
     public int HiddenUnits => HiddenWeight.RowCount;
 
+    /// <summary>No hidden units: the stage replaces its layers by the affine map L ẑ_s + Σ Ω^(k) ẑ_{s−k} + c.</summary>
+    public bool IsAffine => HiddenUnits == 0;
+
     public int MemoryLength => MemoryKernels.Count;
 
     /// <summary>Multiply-adds of the matrix-vector products of one evaluation; bias adds, skips, scales and activations excluded.</summary>
@@ -94,6 +98,14 @@ public sealed class ReducedStage
         var result = new double[OutputRank];
         for (int i = 0; i < OutputRank; i++) result[i] = Offset[i] + (IdentitySkip ? z[i] : 0);
         if (Linear != null) MultiplyAdd(Linear, z, result);
+        if (!IsAffine) AddNonlinearTerm(z, result);
+        for (int k = 1; k <= MemoryKernels.Count; k++) MultiplyAdd(MemoryKernels[k - 1], history[k], result);
+        return result;
+    }
+
+    /// <summary>result += B σ(W (F z) + b), or the scaled identity in place of B.</summary>
+    private void AddNonlinearTerm(double[] z, double[] result)
+    {
         var hiddenInput = z;
         if (HiddenFactor != null)
         {
@@ -106,8 +118,6 @@ public sealed class ReducedStage
         for (int j = 0; j < hidden.Length; j++) hidden[j] = ActivationMath.Apply(Activation, hidden[j]);
         if (OutputMap != null) MultiplyAdd(OutputMap, hidden, result);
         else for (int i = 0; i < OutputRank; i++) result[i] += OutputScale * hidden[i];
-        for (int k = 1; k <= MemoryKernels.Count; k++) MultiplyAdd(MemoryKernels[k - 1], history[k], result);
-        return result;
     }
 
     /// <summary>Every sample at once (samples as rows); <paramref name="history"/>[k] holds ẑ_{s−k}.</summary>
@@ -115,20 +125,7 @@ public sealed class ReducedStage
     {
         var z = history[0];
         int rows = z.RowCount;
-        var hiddenInput = HiddenFactor != null ? DenseKernels.TransposeAndMultiply(z, HiddenFactor) : z;
-        var hidden = DenseKernels.TransposeAndMultiply(hiddenInput, HiddenWeight);
-        for (int j = 0; j < hidden.ColumnCount; j++)
-        {
-            double b = HiddenBias[j];
-            for (int i = 0; i < rows; i++) hidden[i, j] = ActivationMath.Apply(Activation, hidden[i, j] + b);
-        }
-        Matrix<double> result;
-        if (OutputMap != null) result = DenseKernels.TransposeAndMultiply(hidden, OutputMap);
-        else
-        {
-            result = hidden;
-            result.Multiply(OutputScale, result);
-        }
+        var result = IsAffine ? Matrix<double>.Build.Dense(rows, OutputRank) : NonlinearTermOfRows(z);
         if (IdentitySkip) result.Add(z, result);
         if (Linear != null) result.Add(DenseKernels.TransposeAndMultiply(z, Linear), result);
         for (int k = 1; k <= MemoryKernels.Count; k++) result.Add(DenseKernels.TransposeAndMultiply(history[k], MemoryKernels[k - 1]), result);
@@ -138,6 +135,21 @@ public sealed class ReducedStage
             for (int i = 0; i < rows; i++) result[i, j] += c;
         }
         return result;
+    }
+
+    /// <summary>B σ(W (F z) + b) for every row of <paramref name="z"/>, or the scaled identity in place of B.</summary>
+    private Matrix<double> NonlinearTermOfRows(Matrix<double> z)
+    {
+        var hiddenInput = HiddenFactor != null ? DenseKernels.TransposeAndMultiply(z, HiddenFactor) : z;
+        var hidden = DenseKernels.TransposeAndMultiply(hiddenInput, HiddenWeight);
+        for (int j = 0; j < hidden.ColumnCount; j++)
+        {
+            double b = HiddenBias[j];
+            for (int i = 0; i < z.RowCount; i++) hidden[i, j] = ActivationMath.Apply(Activation, hidden[i, j] + b);
+        }
+        if (OutputMap != null) return DenseKernels.TransposeAndMultiply(hidden, OutputMap);
+        hidden.Multiply(OutputScale, hidden);
+        return hidden;
     }
 
     private static void MultiplyAdd(Matrix<double> matrix, double[] x, double[] y)

@@ -53,6 +53,10 @@ public sealed class ReducedStageDescription
     public int MemoryLength => MemorySourceRanks.Count;
     public long MacCount { get; }
 
+    /// <summary>No hidden units: the stage's layers are replaced by a fitted affine map in reduced coordinates.</summary>
+    public bool IsAffine => HiddenUnits == 0;
+
     public override string ToString() =>
-        $"stage {Index}: layers {FirstLayer}..{FirstLayer + MergedLayers - 1} ({MergedLayers} merged), r {InputRank}→{OutputRank} ({OutputBasis}), J {HiddenUnits}, K {MemoryLength}, {MacCount} MACs";
+        $"stage {Index}: layers {FirstLayer}..{FirstLayer + MergedLayers - 1} ({MergedLayers} merged), r {InputRank}→{OutputRank} ({OutputBasis}), " +
+        (IsAffine ? "affine replacement (J 0)" : $"J {HiddenUnits}") + $", K {MemoryLength}, {MacCount} MACs";
 }

@@ -8,6 +8,12 @@ namespace Mz.Core.Reduction;
 /// <summary>One point of the reduction search: reduced width r, memory length K, merge length and hyper-reduction size J.</summary>
 public sealed class ReductionConfiguration
 {
+    /// <summary>
+    /// J of a stage that evaluates no hidden units: its run of layers is replaced by a fitted affine map in reduced
+    /// coordinates (plus memory terms), the block replacement of MZ.md §5.9 item 2.
+    /// </summary>
+    public const int AffineStage = -1;
+
     public ReductionConfiguration(int rank, int memoryLength, int mergeLength = 1, int hiddenUnits = 0, IReadOnlyList<int>? stageHiddenUnits = null)
     {
         Rank = rank;
@@ -26,7 +32,7 @@ public sealed class ReductionConfiguration
     /// <summary>Consecutive residual blocks evaluated as one stage (1: no depth reduction).</summary>
     public int MergeLength { get; }
 
-    /// <summary>J, hidden units evaluated per stage with a fitted output map; 0 keeps them all.</summary>
+    /// <summary>J, hidden units evaluated per stage with a fitted output map; 0 keeps them all, <see cref="AffineStage"/> none.</summary>
     public int HiddenUnits { get; }
 
     /// <summary>
@@ -54,5 +60,5 @@ public sealed class ReductionConfiguration
         return string.Format(CultureInfo.InvariantCulture, "r={0} K={1} merge={2} J={3}", Rank, MemoryLength, MergeLength, units);
     }
 
-    private static string Units(int j) => j == 0 ? "all" : j.ToString(CultureInfo.InvariantCulture);
+    private static string Units(int j) => j == 0 ? "all" : j == AffineStage ? "affine" : j.ToString(CultureInfo.InvariantCulture);
 }

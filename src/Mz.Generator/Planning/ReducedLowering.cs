@@ -76,25 +76,28 @@ internal sealed class ReducedLowering
         {
             var stage = network.Stages[s];
             string z = states[s], next = states[s + 1], name = "Stage" + N(s);
-            string hidden = "hidden" + N(s);
-            // The fused kernel's scratch holds one row of padded units; the separate kernels read and write rows × units.
-            _buffers.Add(new PlanBuffer(hidden, hiddenOffset, stage.HiddenFactor == null ? LaneRowLayout.PaddedLength(stage.HiddenUnits) : stage.HiddenUnits));
-            string hiddenInput = z;
-            if (stage.HiddenFactor != null)
-            {
-                hiddenInput = "factor" + N(s);
-                _buffers.Add(new PlanBuffer(hiddenInput, factorOffset, stage.HiddenFactor.RowCount));
-                Narrow($"stage {N(s)}: low-rank factor of the pre-activation weights ({N(stage.InputRank)} → {N(stage.HiddenFactor.RowCount)})",
-                    z, hiddenInput, stage.HiddenFactor, name + "Factor", null, "", accumulate: false);
-            }
-
             string layers = stage.LayerCount > 1
                 ? $"layers {N(stage.FirstLayer)}–{N(stage.FirstLayer + stage.LayerCount - 1)} merged ({N(stage.LayerCount)} layer maps evaluated once)"
                 : $"layer {N(stage.FirstLayer)}";
-            if (stage.OutputMap == null)
-                throw new NotSupportedException("a stage without an output map (scaled identity) has no generated form");
-            if (stage.HiddenFactor == null) FusedStage(stage, name, s, layers, z, next, hidden);
-            else SeparateStage(stage, name, s, layers, hiddenInput, z, next, hidden);
+            if (stage.IsAffine) AffineStage(stage, name, s, layers, z, next);
+            else
+            {
+                string hidden = "hidden" + N(s);
+                // The fused kernel's scratch holds one row of padded units; the separate kernels read and write rows × units.
+                _buffers.Add(new PlanBuffer(hidden, hiddenOffset, stage.HiddenFactor == null ? LaneRowLayout.PaddedLength(stage.HiddenUnits) : stage.HiddenUnits));
+                string hiddenInput = z;
+                if (stage.HiddenFactor != null)
+                {
+                    hiddenInput = "factor" + N(s);
+                    _buffers.Add(new PlanBuffer(hiddenInput, factorOffset, stage.HiddenFactor.RowCount));
+                    Narrow($"stage {N(s)}: low-rank factor of the pre-activation weights ({N(stage.InputRank)} → {N(stage.HiddenFactor.RowCount)})",
+                        z, hiddenInput, stage.HiddenFactor, name + "Factor", null, "", accumulate: false);
+                }
+                if (stage.OutputMap == null)
+                    throw new NotSupportedException("a stage without an output map (scaled identity) has no generated form");
+                if (stage.HiddenFactor == null) FusedStage(stage, name, s, layers, z, next, hidden);
+                else SeparateStage(stage, name, s, layers, hiddenInput, z, next, hidden);
+            }
             if (stage.IdentitySkip)
                 _steps.Add(new AddStep($"stage {N(s)}: identity skip, ẑ_{N(s + 1)} += ẑ_{N(s)}", next, z, next, stage.OutputRank, 1.0));
             for (int k = 1; k <= stage.MemoryLength; k++)
@@ -131,6 +134,15 @@ internal sealed class ReducedLowering
         _steps.Add(new ReducedStageStep($"stage {N(s)}, {layers}: ẑ_{N(s + 1)} = {sum}{(offset != null ? " + c" : "")}, {N(units)} evaluated hidden units" +
             (activation != "None" ? $" through {activation}" : ""), z, next, k, units, n, weight, bias, activation, map, linear, offset, hidden));
         _macs += (long)k * units + (long)units * n + (linear != null ? (long)k * n : 0);
+    }
+
+    /// <summary>A stage with no hidden units (block replacement): ẑ_{s+1} = L ẑ_s + c through the stage kernel's Map.</summary>
+    private void AffineStage(ReducedStage stage, string name, int s, string layers, string z, string next)
+    {
+        if (stage.Linear == null)
+            throw new NotSupportedException("an affine stage without a linear term has no generated form");
+        Map($"stage {N(s)}, {layers} replaced by a fitted affine map: ẑ_{N(s + 1)} = L ẑ_{N(s)} + c ({N(stage.InputRank)} → {N(stage.OutputRank)}, no hidden units)",
+            z, next, stage.Linear, name + "Linear", stage.Offset, name + "Offset");
     }
 
     /// <summary>The stage as separate calls when its hidden units read a low-rank factor rather than the state itself.</summary>

@@ -1,5 +1,4 @@
 extern alias gen;
-using System.Text.RegularExpressions;
 using Microsoft.CodeAnalysis;
 using Mz.Core.Analysis;
 using Mz.Core.Reduction;
@@ -155,37 +154,7 @@ public sealed class GeneratedReductionTests
     {
         foreach (var (type, entry) in new[] { ("Net", Build.Net), ("Guarded", Build.Guarded) })
         {
-            var source = Build.ReducedSource(type);
-            var body = source.Substring(source.IndexOf("private static void RunReduced(", StringComparison.Ordinal));
-            body = body.Substring(0, body.IndexOf("private static class MzReducedWeights", StringComparison.Ordinal));
-            long counted = 0;
-            int calls = 0;
-            // Every product is one kernel call whose last two integer arguments are k and n (inputs and outputs).
-            foreach (Match call in Regex.Matches(body, @"(DenseKernel\.Forward|NarrowDenseKernel\.Forward|NarrowDenseKernel\.Accumulate|ReducedStageKernel\.Map)<float>\([^;]*?, (\d+), (\d+)(, global::Mz\.Kernels\.KernelActivation\.\w+)?\);"))
-            {
-                counted += long.Parse(call.Groups[2].Value) * long.Parse(call.Groups[3].Value);
-                calls++;
-            }
-            // The two-product form: Forward(x, W, k, x2, W2, k2, bias, y, n) costs (k + k2)·n.
-            foreach (Match call in Regex.Matches(body, @"NarrowDenseKernel\.Forward<float>\(\w+, MzReducedWeights\.\w+, (\d+), \w+, MzReducedWeights\.\w+, (\d+),\s+[^;]*?, (\d+)\);"))
-            {
-                counted += (long.Parse(call.Groups[1].Value) + long.Parse(call.Groups[2].Value)) * long.Parse(call.Groups[3].Value);
-                calls++;
-            }
-            // The fused stage: Forward(x, W, b, activation, units, B, L or default, c, y, k, n, hidden) costs k·units + units·n (+ k·n with L).
-            foreach (Match call in Regex.Matches(body, @"ReducedStageKernel\.Forward<float>\(\w+, MzReducedWeights\.\w+, MzReducedWeights\.\w+, global::Mz\.Kernels\.KernelActivation\.\w+, (\d+),\s+MzReducedWeights\.\w+, (MzReducedWeights\.\w+|default), [^,]+, \w+, (\d+), (\d+), \w+\);"))
-            {
-                long units = long.Parse(call.Groups[1].Value), k = long.Parse(call.Groups[3].Value), n = long.Parse(call.Groups[4].Value);
-                counted += k * units + units * n + (call.Groups[2].Value != "default" ? k * n : 0);
-                calls++;
-            }
-            foreach (Match guard in Regex.Matches(body, @"ReducedStateGuard\.Track<float>\([^;]*?, (\d+), [^,]+, guardRatios, guardWork\);"))
-            {
-                counted += long.Parse(guard.Groups[1].Value) * long.Parse(guard.Groups[1].Value);
-                calls++;
-            }
-            int kernelLines = Regex.Matches(body, @"global::Mz\.Kernels\.(DenseKernel|NarrowDenseKernel|ReducedStageKernel|ReducedStateGuard)\.\w+<").Count;
-            Assert.Equal(kernelLines, calls);
+            long counted = GeneratedReducedCode.CountMultiplyAdds(Build.ReducedSource(type), out int calls);
             _output.WriteLine($"{type}: {calls} kernel calls, {counted} multiply-adds; reported {entry.ReducedMultiplyAdds}");
             Assert.Equal(entry.ReducedMultiplyAdds, counted);
             Assert.Equal(entry.Summary.ReducedMacCount + entry.Summary.GuardMacCount, counted);

@@ -22,6 +22,53 @@ internal static class ReductionNetworks
         return new LayerView(inputWidth, embedding, maps, readout);
     }
 
+    /// <summary>
+    /// <see cref="ResidualNetwork"/> with the weights and biases of blocks <paramref name="first"/>..<paramref name="last"/>
+    /// scaled by <paramref name="scale"/>: small pre-activations keep tanh in its linear range, so those blocks act almost
+    /// affinely on the state — what block replacement is for.
+    /// </summary>
+    public static LayerView WithQuietBlocks(LayerView view, int first, int last, double scale) =>
+        new(view.InputWidth, view.Embedding,
+            view.Layers.Select((layer, n) => n < first || n > last ? layer
+                : new LayerMap(layer.Kind, layer.Weight * scale, layer.Bias * scale, layer.Activation, layer.Step)).ToList(),
+            view.Readout);
+
+    /// <summary>
+    /// A residual <see cref="LayerView"/> (embedding, blocks x + h·tanh(W x + b), readout) written as the ONNX graph an
+    /// exporter would give (Gemm, Tanh, Mul by the step, Add) with float32 weights, so the generator can compile it.
+    /// </summary>
+    public static byte[] ResidualOnnx(LayerView view)
+    {
+        var builder = new OnnxModelBuilder(13)
+            .Input("x", new long?[] { null, view.InputWidth })
+            .Output("y", new long?[] { null, view.OutputWidth });
+        string state = "x";
+        void Gemm(string name, Matrix<double> weight, Vector<double> bias, string input, string output)
+        {
+            builder.Initializer(name + ".weight", new long[] { weight.RowCount, weight.ColumnCount }, weight.ToRowMajorArray().Select(v => (float)v).ToArray())
+                .Initializer(name + ".bias", new long[] { bias.Count }, bias.Select(v => (float)v).ToArray())
+                .Node("Gemm", new[] { input, name + ".weight", name + ".bias" }, new[] { output }, ("transB", 1L));
+        }
+        if (view.Embedding != null)
+        {
+            Gemm("embedding", view.Embedding.Weight, view.Embedding.Bias, state, "h0");
+            state = "h0";
+        }
+        for (int n = 0; n < view.Depth; n++)
+        {
+            var layer = view.Layers[n];
+            string block = "block" + n, next = "h" + (n + 1);
+            Gemm(block, layer.Weight, layer.Bias, state, block + ".pre");
+            builder.Node("Tanh", new[] { block + ".pre" }, new[] { block + ".act" })
+                .Initializer(block + ".step", Array.Empty<long>(), new[] { (float)layer.Step })
+                .Node("Mul", new[] { block + ".act", block + ".step" }, new[] { block + ".branch" })
+                .Node("Add", new[] { state, block + ".branch" }, new[] { next });
+            state = next;
+        }
+        Gemm("readout", view.Readout.Weight, view.Readout.Bias, state, "y");
+        return builder.Build();
+    }
+
     public static LayerView DigitsResMlpDeep() => LayerView.FromGraph(LayerViewTests.Prepare("digits-resmlp-deep"));
 
     public static Matrix<double> DigitsTrainingRows() => TrainedModelAnalysisTests.TrainingRows("digits-resmlp-deep");

@@ -65,6 +65,39 @@ public sealed class ReductionPropertyTests
         }
     }
 
+    /// <summary>
+    /// Block replacement (MZ.md §5.9 item 2) is exact where it should be: residual blocks with a linear branch,
+    /// x + h·(W x + b), are affine, so full-rank affine stages — merged runs of them included — reproduce the network to
+    /// round-off, and each costs r² multiply-adds whatever the number of blocks it replaces.
+    /// </summary>
+    [Theory]
+    [InlineData(1)]
+    [InlineData(3)]
+    public void AffineReplacementOfLinearBlocksIsExact(int merge)
+    {
+        var tanh = ReductionNetworks.ResidualNetwork(4, 6, 6, 3, seed: 61);
+        var linear = new LayerView(tanh.InputWidth, tanh.Embedding,
+            tanh.Layers.Select(l => new LayerMap(LayerMapKind.Residual, l.Weight, l.Bias, Activation.Identity, l.Step)).ToList(), tanh.Readout);
+        var calibration = new ReductionCalibration(linear, SyntheticNetworks.Inputs(300, linear.InputWidth, seed: 62), 0.2, seed: 3);
+        int stages = linear.Depth / merge;
+        var configuration = new ReductionConfiguration(64, 0, merge, 0, Enumerable.Repeat(ReductionConfiguration.AffineStage, stages).ToArray());
+        var network = MzReducer.Build(calibration, configuration, new MzReducerOptions { IdentityBases = true, RelativeRidge = 0 });
+
+        Assert.Equal(stages, network.Depth);
+        Assert.All(network.Stages, stage => Assert.True(stage.IsAffine));
+        Assert.All(network.Stages, stage => Assert.Equal(6L * 6, stage.MacCount));
+        double error = OutputErrors.RelativeL2(network.EvaluateRows(calibration.ValidationInputs), calibration.ValidationLogits);
+        _output.WriteLine($"merge {merge}: {stages} affine stages, validation relative error {error:E2}");
+        Assert.True(error <= 1e-10, $"affine stages of linear blocks: {error:E2}");
+
+        // Tanh blocks are not affine: the same replacement is visibly wrong there (the test can fail).
+        var tanhCalibration = new ReductionCalibration(tanh, SyntheticNetworks.Inputs(300, tanh.InputWidth, seed: 62), 0.2, seed: 3);
+        var tanhNetwork = MzReducer.Build(tanhCalibration, configuration, new MzReducerOptions { IdentityBases = true, RelativeRidge = 0 });
+        double tanhError = OutputErrors.RelativeL2(tanhNetwork.EvaluateRows(tanhCalibration.ValidationInputs), tanhCalibration.ValidationLogits);
+        _output.WriteLine($"the same on tanh blocks: {tanhError:E2}");
+        Assert.True(tanhError > 1e-3);
+    }
+
     /// <summary>Test 8: with the upstream rollout held fixed and α = 0, the in-sample one-step residual is non-increasing in K.</summary>
     [Fact]
     public void InSampleDefectIsNonIncreasingInMemoryLength()
