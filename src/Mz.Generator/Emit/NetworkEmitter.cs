@@ -330,11 +330,11 @@ public static class NetworkEmitter
                 writer.Line($"    residual: {d.Residual}, residualScale: {FloatFormat.Scalar(d.ResidualScale, t)});");
                 break;
             case ReducedStageStep r:
-                writer.Line($"{K}ReducedStageKernel.Forward<{t}>({r.Input}, {weights}.{r.HiddenWeight}, {weights}.{r.HiddenBias}, {K}KernelActivation.{r.Activation}, {N(r.Units)},");
+                writer.Line($"{K}ReducedStageKernel.ForwardUnaliased<{t}>({r.Input}, {weights}.{r.HiddenWeight}, {weights}.{r.HiddenBias}, {K}KernelActivation.{r.Activation}, {N(r.Units)},");
                 writer.Line($"    {weights}.{r.OutputMap}, {(r.Linear != null ? weights + "." + r.Linear : "default")}, {(r.Offset != null ? weights + "." + r.Offset : "default")}, {r.Output}, {N(r.K)}, {N(r.N)}, {r.Hidden});");
                 break;
             case ReducedMapStep r:
-                writer.Line($"{K}ReducedStageKernel.Map<{t}>({r.Input}, {weights}.{r.Matrix}, {(r.Offset != null ? weights + "." + r.Offset : "default")}, {r.Output}, {N(r.K)}, {N(r.N)});");
+                writer.Line($"{K}ReducedStageKernel.MapUnaliased<{t}>({r.Input}, {weights}.{r.Matrix}, {(r.Offset != null ? weights + "." + r.Offset : "default")}, {r.Output}, {N(r.K)}, {N(r.N)});");
                 break;
             case NarrowDenseStep d when d.Accumulate:
                 writer.Line($"{K}NarrowDenseKernel.Accumulate<{t}>({d.Input}, {weights}.{d.Weight}, {d.Output}, {N(d.K)}, {N(d.N)});");

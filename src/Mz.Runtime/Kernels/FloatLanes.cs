@@ -20,6 +20,12 @@ internal interface IFloatLanes<TVector> where TVector : struct
 
     static abstract void Store(TVector value, ref float target, nuint offset);
 
+    /// <summary>
+    /// Stores the first <paramref name="count"/> lanes (0 &lt; count &lt; Count) and leaves the memory after them alone:
+    /// a masked store where the hardware has a fast one, else through <paramref name="spill"/> (Count floats of scratch).
+    /// </summary>
+    static abstract void StoreFirst(TVector value, ref float target, int count, ref float spill);
+
     static abstract TVector Broadcast(float value);
 
     /// <summary>a · b + c, fused where the hardware has FMA (every path then rounds identically).</summary>
@@ -62,6 +68,21 @@ internal struct Lanes512 : IFloatLanes<Vector512<float>>
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Store(Vector512<float> value, ref float target, nuint offset) => value.StoreUnsafe(ref target, offset);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static unsafe void StoreFirst(Vector512<float> value, ref float target, int count, ref float spill)
+    {
+#if NET9_0_OR_GREATER
+        if (Avx512F.IsSupported)
+        {
+            // One masked vmovups: the lanes at or past count are not written (and cannot fault).
+            var mask = Vector512.LessThan(Vector512<int>.Indices, Vector512.Create(count)).AsSingle();
+            fixed (float* address = &target) Avx512F.MaskStore(address, mask, value);
+            return;
+        }
+#endif
+        LaneSpill.StoreFirst<Vector512<float>, Lanes512>(value, ref target, count, ref spill);
+    }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<float> Broadcast(float value) => Vector512.Create(value);
@@ -125,6 +146,10 @@ internal struct Lanes256 : IFloatLanes<Vector256<float>>
     public static void Store(Vector256<float> value, ref float target, nuint offset) => value.StoreUnsafe(ref target, offset);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void StoreFirst(Vector256<float> value, ref float target, int count, ref float spill) =>
+        LaneSpill.StoreFirst<Vector256<float>, Lanes256>(value, ref target, count, ref spill);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<float> Broadcast(float value) => Vector256.Create(value);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -185,6 +210,10 @@ internal struct Lanes128 : IFloatLanes<Vector128<float>>
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Store(Vector128<float> value, ref float target, nuint offset) => value.StoreUnsafe(ref target, offset);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void StoreFirst(Vector128<float> value, ref float target, int count, ref float spill) =>
+        LaneSpill.StoreFirst<Vector128<float>, Lanes128>(value, ref target, count, ref spill);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector128<float> Broadcast(float value) => Vector128.Create(value);
@@ -253,6 +282,10 @@ internal struct LanesScalar : IFloatLanes<float>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Store(float value, ref float target, nuint offset) => Unsafe.Add(ref target, offset) = value;
 
+    /// <summary>Never called: a one-lane vector has no partial group.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void StoreFirst(float value, ref float target, int count, ref float spill) => target = value;
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static float Broadcast(float value) => value;
 
@@ -293,4 +326,17 @@ internal struct LanesScalar : IFloatLanes<float>
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static float Pow2(float n) => BitConverter.Int32BitsToSingle(((int)n + 127) << 23);
+}
+
+/// <summary>The portable partial store: the whole vector to scratch, then the wanted lanes one by one.</summary>
+internal static class LaneSpill
+{
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void StoreFirst<TVector, TLanes>(TVector value, ref float target, int count, ref float spill)
+        where TVector : struct
+        where TLanes : struct, IFloatLanes<TVector>
+    {
+        TLanes.Store(value, ref spill, 0);
+        for (int i = 0; i < count; i++) Unsafe.Add(ref target, i) = Unsafe.Add(ref spill, i);
+    }
 }

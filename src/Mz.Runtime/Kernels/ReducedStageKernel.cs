@@ -72,6 +72,18 @@ public static class ReducedStageKernel
         Run(x, hiddenWeights, hiddenBias, activation, units, outputMap, linear, offset, y, k, n, hidden, KernelPaths.Best);
 
     /// <summary>
+    /// <see cref="Forward{T}"/> for a caller that guarantees <paramref name="y"/> and <paramref name="hidden"/> share no
+    /// memory with each other or with any span the kernel reads — the generated code, whose scratch slices are disjoint
+    /// and whose weights are static data, by construction. Every size and length is still checked, so a broken promise
+    /// gives wrong numbers, never an access outside a span; what it skips are the thirteen overlap tests, a tenth of a
+    /// small stage's time.
+    /// </summary>
+    public static void ForwardUnaliased<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> hiddenWeights, ReadOnlySpan<T> hiddenBias, KernelActivation activation, int units,
+        ReadOnlySpan<T> outputMap, ReadOnlySpan<T> linear, ReadOnlySpan<T> offset, Span<T> y, int k, int n, Span<T> hidden)
+        where T : unmanaged, IFloatingPointIeee754<T> =>
+        Run(x, hiddenWeights, hiddenBias, activation, units, outputMap, linear, offset, y, k, n, hidden, KernelPaths.Best, checkAliasing: false);
+
+    /// <summary>
     /// y = c + M x over all rows of <paramref name="x"/>, M input-major [k, n] with rows padded like the stage's output map:
     /// the input map and the readout of a reduced network, summed in the stage's order (four partial sums, c in the first).
     /// An empty offset means zero.
@@ -80,11 +92,17 @@ public static class ReducedStageKernel
         where T : unmanaged, IFloatingPointIeee754<T> =>
         RunMap(x, matrix, offset, y, k, n, KernelPaths.Best);
 
+    /// <summary><see cref="Map{T}"/> without the overlap tests, under the promise of <see cref="ForwardUnaliased{T}"/>.</summary>
+    public static void MapUnaliased<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> matrix, ReadOnlySpan<T> offset, Span<T> y, int k, int n)
+        where T : unmanaged, IFloatingPointIeee754<T> =>
+        RunMap(x, matrix, offset, y, k, n, KernelPaths.Best, checkAliasing: false);
+
     /// <summary><see cref="Map{T}"/> on a chosen path.</summary>
-    internal static void RunMap<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> matrix, ReadOnlySpan<T> offset, Span<T> y, int k, int n, KernelPath path)
+    internal static void RunMap<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> matrix, ReadOnlySpan<T> offset, Span<T> y, int k, int n, KernelPath path, bool checkAliasing = true)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         int rows = CheckMap(x, matrix, offset, y, k, n);
+        if (checkAliasing) CheckMapAliasing(x, matrix, offset, y);
         int outputStride = PaddedLength(n);
         if (typeof(T) != typeof(float))
         {
@@ -111,10 +129,12 @@ public static class ReducedStageKernel
 
     /// <summary>The kernel on a chosen path (tests compare the paths; public callers get the widest).</summary>
     internal static void Run<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> hiddenWeights, ReadOnlySpan<T> hiddenBias, KernelActivation activation, int units,
-        ReadOnlySpan<T> outputMap, ReadOnlySpan<T> linear, ReadOnlySpan<T> offset, Span<T> y, int k, int n, Span<T> hidden, KernelPath path)
+        ReadOnlySpan<T> outputMap, ReadOnlySpan<T> linear, ReadOnlySpan<T> offset, Span<T> y, int k, int n, Span<T> hidden, KernelPath path,
+        bool checkAliasing = true)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         int rows = CheckStage(x, hiddenWeights, hiddenBias, activation, units, outputMap, linear, offset, y, k, n, hidden);
+        if (checkAliasing) CheckStageAliasing(x, hiddenWeights, hiddenBias, outputMap, linear, offset, y, hidden);
         if (typeof(T) != typeof(float))
         {
             Portable(x, hiddenWeights, hiddenBias, activation, units, outputMap, linear, offset, y, k, n, hidden, rows);
@@ -244,8 +264,7 @@ public static class ReducedStageKernel
                 TLanes.Store(result, ref y, (nuint)c);
                 continue;
             }
-            TLanes.Store(result, ref tail, 0);
-            for (int i = c; i < n; i++) Unsafe.Add(ref y, i) = Unsafe.Add(ref tail, i - c);
+            TLanes.StoreFirst(result, ref Unsafe.Add(ref y, c), n - c, ref tail);
         }
     }
 
@@ -309,7 +328,7 @@ public static class ReducedStageKernel
 
     /// <summary>
     /// Checks every size and length once, up front, because the float paths index through unchecked references:
-    /// products in 64 bits (no size can wrap a check), and no written span may overlap a span the kernel reads.
+    /// products in 64 bits, so no size can wrap a check.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static int CheckStage<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> hiddenWeights, ReadOnlySpan<T> hiddenBias, KernelActivation activation, int units,
@@ -328,6 +347,14 @@ public static class ReducedStageKernel
         if (!offset.IsEmpty) Need(offset.Length, outputStride, "a padded offset", nameof(offset));
         Need(y.Length, (long)rows * n, "y (rows × n)", nameof(y));
         Need(hidden.Length, unitStride, "the hidden scratch (one row of padded units)", nameof(hidden));
+        return rows;
+    }
+
+    /// <summary>No written span may overlap a span the kernel reads (it would read its own partial results).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void CheckStageAliasing<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> hiddenWeights, ReadOnlySpan<T> hiddenBias,
+        ReadOnlySpan<T> outputMap, ReadOnlySpan<T> linear, ReadOnlySpan<T> offset, Span<T> y, Span<T> hidden)
+    {
         ReadOnlySpan<T> output = y, scratch = hidden;
         Separate(output, x, nameof(y), nameof(x));
         Separate(output, hiddenWeights, nameof(y), nameof(hiddenWeights));
@@ -342,7 +369,6 @@ public static class ReducedStageKernel
         Separate(scratch, linear, nameof(hidden), nameof(linear));
         Separate(scratch, offset, nameof(hidden), nameof(offset));
         Separate(scratch, output, nameof(hidden), nameof(y));
-        return rows;
     }
 
     /// <summary>The checks of <see cref="Map{T}"/>, as <see cref="CheckStage{T}"/>'s.</summary>
@@ -356,11 +382,17 @@ public static class ReducedStageKernel
         Need(matrix.Length, k * outputStride, "the matrix [k, padded n]", nameof(matrix));
         if (!offset.IsEmpty) Need(offset.Length, outputStride, "a padded offset", nameof(offset));
         Need(y.Length, (long)rows * n, "y (rows × n)", nameof(y));
+        return rows;
+    }
+
+    /// <summary>The overlap tests of <see cref="Map{T}"/>, as <see cref="CheckStageAliasing{T}"/>'s.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void CheckMapAliasing<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> matrix, ReadOnlySpan<T> offset, Span<T> y)
+    {
         ReadOnlySpan<T> output = y;
         Separate(output, x, nameof(y), nameof(x));
         Separate(output, matrix, nameof(y), nameof(matrix));
         Separate(output, offset, nameof(y), nameof(offset));
-        return rows;
     }
 
     private static long Padded(int n) => ((long)n + Lanes - 1) / Lanes * Lanes;

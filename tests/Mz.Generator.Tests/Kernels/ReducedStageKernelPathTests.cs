@@ -237,6 +237,56 @@ public sealed class ReducedStageKernelPathTests
         Assert.All(buffer, v => Assert.Equal(0f, v));
     }
 
+    /// <summary>
+    /// A row whose outputs do not fill the last vector is finished by a partial store (masked where the hardware has it):
+    /// nothing past y may change, on every path, for stages and maps; and the unaliased entry points the generated code
+    /// calls give the checked ones' bits and still check every length.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(DenseKernelPathTests.Paths), MemberType = typeof(DenseKernelPathTests))]
+    public void PartialLastGroupWritesNothingPastTheOutputs(string pathName)
+    {
+        var path = Enum.Parse<KernelPath>(pathName);
+        if (!KernelPaths.IsSupported(path))
+        {
+            _output.WriteLine($"{path} is not accelerated in this process; nothing to check.");
+            return;
+        }
+        var random = new Random(77);
+        foreach (int n in new[] { 1, 5, 10, 17, 31 })
+        {
+            var stage = Stage.Create(random, 7, 20, n, rows: 3, KernelActivation.Tanh, withLinear: true, withOffset: true);
+            var expected = stage.Run(path);
+            var buffer = Enumerable.Repeat(float.NaN, stage.Rows * n + 40).ToArray();
+            var w = ReducedStageKernel.Pack<float>(stage.W, 7, 20);
+            var map = ReducedStageKernel.Pack<float>(stage.OutputMap, 20, n);
+            var linear = ReducedStageKernel.Pack<float>(stage.Linear, 7, n);
+            ReducedStageKernel.Run<float>(stage.X, w, Stage.PadFloats(stage.B), KernelActivation.Tanh, 20, map, linear, Stage.PadFloats(stage.Offset),
+                buffer.AsSpan(0, stage.Rows * n), 7, n, new float[ReducedStageKernel.PaddedLength(20)], path);
+            Assert.Equal(expected, buffer.Take(stage.Rows * n).ToArray());
+            Assert.All(buffer.Skip(stage.Rows * n), v => Assert.True(float.IsNaN(v), $"n = {n}: a value past y was written"));
+
+            Array.Fill(buffer, float.NaN);
+            ReducedStageKernel.RunMap<float>(stage.X, linear, Stage.PadFloats(stage.Offset), buffer.AsSpan(0, stage.Rows * n), 7, n, path);
+            Assert.All(buffer.Skip(stage.Rows * n), v => Assert.True(float.IsNaN(v), $"n = {n}: Map wrote past y"));
+            var mapped = buffer.Take(stage.Rows * n).ToArray();
+
+            // The generated code's entry points: the same bits, the same length checks.
+            if (path != KernelPaths.Best) continue;
+            var unaliased = new float[stage.Rows * n];
+            ReducedStageKernel.ForwardUnaliased<float>(stage.X, w, Stage.PadFloats(stage.B), KernelActivation.Tanh, 20, map, linear, Stage.PadFloats(stage.Offset),
+                unaliased, 7, n, new float[ReducedStageKernel.PaddedLength(20)]);
+            Assert.Equal(expected, unaliased);
+            ReducedStageKernel.MapUnaliased<float>(stage.X, linear, Stage.PadFloats(stage.Offset), unaliased, 7, n);
+            Assert.Equal(mapped, unaliased);
+            var e = Assert.Throws<ArgumentException>(() => ReducedStageKernel.ForwardUnaliased<float>(stage.X, w, Stage.PadFloats(stage.B), KernelActivation.Tanh, 20,
+                map, linear, Stage.PadFloats(stage.Offset), new float[stage.Rows * n - 1], 7, n, new float[ReducedStageKernel.PaddedLength(20)]));
+            Assert.Equal("y", e.ParamName);
+            e = Assert.Throws<ArgumentException>(() => ReducedStageKernel.MapUnaliased<float>(stage.X, linear.AsSpan(1), default, unaliased, 7, n));
+            Assert.Equal("matrix", e.ParamName);
+        }
+    }
+
     private static double[] Doubles(Random random, int count) => Enumerable.Range(0, count).Select(_ => random.NextDouble() * 2 - 1).ToArray();
 
     private static double[] Pad(double[] values)
@@ -320,7 +370,7 @@ public sealed class ReducedStageKernelPathTests
             _ => v,
         };
 
-        private static float[] PadFloats(float[] values)
+        internal static float[] PadFloats(float[] values)
         {
             var padded = new float[ReducedStageKernel.PaddedLength(values.Length)];
             values.CopyTo(padded, 0);

@@ -17,7 +17,7 @@ internal static class GeneratedReducedCode
         long counted = 0;
         calls = 0;
         // Every product is one kernel call whose last two integer arguments are k and n (inputs and outputs).
-        foreach (Match call in Regex.Matches(body, @"(DenseKernel\.Forward|NarrowDenseKernel\.Forward|NarrowDenseKernel\.Accumulate|ReducedStageKernel\.Map)<float>\([^;]*?, (\d+), (\d+)(, global::Mz\.Kernels\.KernelActivation\.\w+)?\);"))
+        foreach (Match call in Regex.Matches(body, @"(DenseKernel\.Forward|NarrowDenseKernel\.Forward|NarrowDenseKernel\.Accumulate|ReducedStageKernel\.MapUnaliased)<float>\([^;]*?, (\d+), (\d+)(, global::Mz\.Kernels\.KernelActivation\.\w+)?\);"))
         {
             counted += long.Parse(call.Groups[2].Value) * long.Parse(call.Groups[3].Value);
             calls++;
@@ -29,7 +29,7 @@ internal static class GeneratedReducedCode
             calls++;
         }
         // The fused stage: Forward(x, W, b, activation, units, B, L or default, c, y, k, n, hidden) costs k·units + units·n (+ k·n with L).
-        foreach (Match call in Regex.Matches(body, @"ReducedStageKernel\.Forward<float>\(\w+, MzReducedWeights\.\w+, MzReducedWeights\.\w+, global::Mz\.Kernels\.KernelActivation\.\w+, (\d+),\s+MzReducedWeights\.\w+, (MzReducedWeights\.\w+|default), [^,]+, \w+, (\d+), (\d+), \w+\);"))
+        foreach (Match call in Regex.Matches(body, @"ReducedStageKernel\.ForwardUnaliased<float>\(\w+, MzReducedWeights\.\w+, MzReducedWeights\.\w+, global::Mz\.Kernels\.KernelActivation\.\w+, (\d+),\s+MzReducedWeights\.\w+, (MzReducedWeights\.\w+|default), [^,]+, \w+, (\d+), (\d+), \w+\);"))
         {
             long units = long.Parse(call.Groups[1].Value), k = long.Parse(call.Groups[3].Value), n = long.Parse(call.Groups[4].Value);
             counted += k * units + units * n + (call.Groups[2].Value != "default" ? k * n : 0);
