@@ -16,16 +16,20 @@ public enum MzBasis
 /// <summary>Whether reduced layers evaluate only a selected subset of hidden units (hyper-reduction).</summary>
 public enum MzHyper
 {
-    /// <summary>Search the number of evaluated hidden units together with the reduced width and memory length.</summary>
+    /// <summary>
+    /// Search the number of evaluated hidden units together with the reduced width and memory length, down to none: a
+    /// reduced layer may become a fitted affine map (block replacement).
+    /// </summary>
     Auto,
-    /// <summary>Evaluate every hidden unit of each reduced layer.</summary>
+    /// <summary>Evaluate every hidden unit of each reduced layer (no unit selection, no block replacement).</summary>
     Off,
 }
 
 /// <summary>
 /// Adds an MZ-reduced copy of the network, <c>PredictReduced</c> and <c>PredictReducedBatch</c>, next to the exact
 /// <c>Predict</c>: narrower layers on balanced coordinates with truncated memory terms as skip connections, runs of
-/// residual blocks merged into one evaluation, and only selected hidden units evaluated. The reduction is fitted at
+/// residual blocks merged into one evaluation, only selected hidden units evaluated, and layers that act almost
+/// linearly replaced by fitted affine maps. The reduction is fitted at
 /// build time on the calibration rows of <see cref="MzNetworkAttribute.Calibration"/> and ships only if its relative
 /// L2 output error on a held-out 20 % of those rows is at most <see cref="Tolerance"/>; otherwise <c>PredictReduced</c>
 /// runs the full network and the build reports warning MZ0405 with the best error reached.
