@@ -21,7 +21,7 @@ public static class ReduceCommand
         var model = new Argument<string>("model") { Description = "The ONNX model to reduce (an MLP or residual MLP)" };
         var calibration = new Option<string>("--calibration") { Description = "Calibration rows: an .npy, or an .npz with ':key' (default key x); 20 % are held out for validation", Required = true };
         var tolerance = new Option<double>("--tolerance") { Description = "Relative L2 output error allowed on the validation rows", Required = true };
-        var maxMemory = new Option<int>("--max-memory") { Description = "Largest memory length K searched", DefaultValueFactory = _ => 1 };
+        var maxMemory = new Option<int>("--max-memory") { Description = "Largest memory length K searched (default 2, as [MzReduce])", DefaultValueFactory = _ => 2 };
         var command = new Command("reduce", "Search MZ-reduced networks under a validation gate and compare them with pruning and SVD baselines") { model, calibration, tolerance, maxMemory };
         command.SetAction(result => Run(result.GetValue(model)!, result.GetValue(calibration)!, result.GetValue(tolerance), result.GetValue(maxMemory), Console.Out, Console.Error));
         return command;
