@@ -3,6 +3,7 @@ using System.CommandLine;
 using System.Globalization;
 using System.IO;
 using System.Linq;
+using MathNet.Numerics.LinearAlgebra;
 using Mz.Cli.Analyzing;
 using Mz.Core.Analysis;
 using Mz.Core.Reduction;
@@ -33,14 +34,19 @@ public static class ReduceCommand
         if (maxMemory < 0 || maxMemory > 8) { error.WriteLine($"reduce: --max-memory must be between 0 and 8, got {maxMemory}"); return 2; }
 
         CalibratedNetwork network;
-        try { network = CalibratedNetwork.Load(modelPath, calibration); }
+        Matrix<double> inputs;
+        try
+        {
+            network = CalibratedNetwork.Load(modelPath, calibration);
+            inputs = network.ReductionInputs();
+        }
         catch (AnalysisInputException e) { error.WriteLine("reduce: " + e.Message); return 2; }
 
         ReductionStudy study;
         try
         {
             var view = LayerView.FromGraph(network.Graph);
-            var split = new ReductionCalibration(view, network.Inputs, validationFraction: 0.2, seed: 1);
+            var split = new ReductionCalibration(view, inputs, validationFraction: 0.2, seed: 1);
             study = ReductionStudy.Run(split, tolerance, new ReductionStudyOptions
             {
                 // The same search the build-time [MzReduce] runs.
@@ -51,27 +57,27 @@ public static class ReduceCommand
 
         var c = CultureInfo.InvariantCulture;
         bool classifier = network.Graph.SizePerRow(network.Graph.Outputs[0].Name) > 1;
-        output.WriteLine(string.Format(c, "{0,-22} {1,4} {2,3} {3,6} {4,7} {5,9} {6,12} {7,10} {8}", "variant", "r", "K", "depth", "hyper", "MACs", "val_rel_err", "top1_agree", "meets"));
+        output.WriteLine(string.Format(c, "{0,-22} {1,4} {2,3} {3,6} {4,7} {5,9} {6,12} {7,12} {8,10} {9}", "variant", "r", "K", "depth", "hyper", "MACs", "val_rel_err", "fit_rel_err", "top1_agree", "meets"));
         foreach (var result in study.Results)
         {
             var row = result.Reported;
             if (row == null) { output.WriteLine(string.Format(c, "{0,-22} {1}", result.Variant, result.Diagnostic)); continue; }
-            output.WriteLine(string.Format(c, "{0,-22} {1,4} {2,3} {3,6} {4,7} {5,9} {6,12:F5} {7,10} {8}",
+            output.WriteLine(string.Format(c, "{0,-22} {1,4} {2,3} {3,6} {4,7} {5,9} {6,12:F5} {7,12:F5} {8,10} {9}",
                 result.Variant, row.Rank, row.MemoryLength, row.Depth, row.HiddenUnits == 0 ? "-" : row.HiddenUnits.ToString(c), row.MacCount,
-                row.ValidationError, classifier ? row.TopOneAgreement.ToString("F4", c) : "NA", result.MeetsTolerance ? "yes" : "no"));
+                row.ValidationError, row.FitError, classifier ? row.TopOneAgreement.ToString("F4", c) : "NA", result.MeetsTolerance ? "yes" : "no"));
         }
         foreach (var warning in study.Mz.Warnings) output.WriteLine("warning: " + warning);
 
         var mz = study.Mz;
         var chosen = mz.Chosen;
-        if (chosen == null) output.WriteLine($"warning: no MZ reduction meets tolerance {tolerance.ToString(c)}; the full model is kept (best error reached {mz.BestValidationError.ToString("G4", c)})");
+        if (chosen == null) output.WriteLine($"warning: no MZ reduction meets tolerance {tolerance.ToString(c)}; the full model is kept (best error reached {mz.BestError.ToString("G4", c)}, the larger of its validation and fit errors)");
         long full = mz.FullMacCount;
         long reduced = chosen?.MacCount ?? full;
         string name = Path.GetFileName(modelPath) == "model.onnx" ? Path.GetFileName(Path.GetDirectoryName(Path.GetFullPath(modelPath))) ?? "model" : Path.GetFileNameWithoutExtension(modelPath);
         double k0 = study.MarkovAblation.MeetsTolerance ? study.MarkovAblation.Chosen!.MacRatio : 0;
         output.WriteLine(string.Format(c,
             "reduce: model={0} full_macs={1} reduced_macs={2} macs_ratio={3:F2} val_rel_err={4:G4} val_top1_agree={5} r={6} k={7} depth={8} k0_macs_ratio={9:F2} best_peer_macs_ratio={10:F2}",
-            name, full, reduced, (double)full / reduced, chosen?.ValidationError ?? 0,
+            name, full, reduced, (double)full / reduced, chosen?.ValidationError ?? double.NaN,
             chosen != null && classifier ? chosen.TopOneAgreement.ToString("F4", c) : "NA",
             chosen?.Rank ?? 0, chosen?.MemoryLength ?? 0, chosen?.Depth ?? 0, k0,
             study.Results.Skip(2).Any(r => r.MeetsTolerance) ? study.BestPeerRatio : 0));

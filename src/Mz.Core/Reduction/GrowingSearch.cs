@@ -6,7 +6,7 @@ namespace Mz.Core.Reduction;
 
 /// <summary>
 /// The search the baselines share: try one size parameter (kept neurons, SVD rank) from small to large and stop at
-/// the first candidate that passes the validation gate, remembering the best error seen in case none does.
+/// the first candidate that passes the gate (the result remembers the best error seen in case none does).
 /// </summary>
 internal static class GrowingSearch
 {
@@ -15,14 +15,12 @@ internal static class GrowingSearch
     {
         double gate = tolerance / Math.Max(1.0, validationMargin);
         var evaluated = new List<ReductionCandidate>();
-        ReductionCandidate? best = null;
         foreach (int size in grid.Distinct().OrderBy(s => s))
         {
             var candidate = evaluate(size, gate);
             evaluated.Add(candidate);
-            if (best == null || candidate.ValidationError < best.ValidationError) best = candidate;
-            if (candidate.MeetsTolerance) return new ReductionResult(variant, tolerance, candidate, best, evaluated, calibration.FullMacCount);
+            if (candidate.MeetsTolerance) return new ReductionResult(variant, tolerance, candidate, evaluated, calibration.FullMacCount);
         }
-        return new ReductionResult(variant, tolerance, null, best, evaluated, calibration.FullMacCount);
+        return new ReductionResult(variant, tolerance, null, evaluated, calibration.FullMacCount);
     }
 }

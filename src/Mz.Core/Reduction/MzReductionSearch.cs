@@ -7,14 +7,14 @@ namespace Mz.Core.Reduction;
 
 /// <summary>
 /// The gated search over (r, K, merge length, J) of MZ.md §5.8 with the §5.11 refinements. For each merge length and
-/// memory length it walks the (r, J) staircase: start at the largest r and the smallest J, raise J while the validation
+/// memory length it walks the (r, J) staircase: start at the largest r and the smallest J, raise J while the gate
 /// error is over the gate, lower r once it passes — so it evaluates at most |r grid| + |J grid| models per pair, relying
 /// on the error falling as r or J grows. Points that cannot beat the cheapest passing model are skipped unevaluated.
 /// Every passing point of the walks is then thinned stage by stage (<see cref="ThinStages"/>): layers differ in how many
 /// hidden units they need (in a plain MLP the early layers far fewer than the last), which one J for all stages wastes,
 /// and a stage whose layers act almost affinely on the reduced state needs none: thinning may replace it by a fitted
 /// affine map (<see cref="ReductionConfiguration.AffineStage"/>, MZ.md §5.9 block replacement), chosen greedily,
-/// first stage first, by validation error like every other J.
+/// first stage first, by the gate like every other J.
 /// </summary>
 public static class MzReductionSearch
 {
@@ -27,7 +27,7 @@ public static class MzReductionSearch
         var view = calibration.View;
         bool residual = view.Layers.All(l => l.Kind == LayerMapKind.Residual);
         var evaluated = new List<ReductionCandidate>();
-        ReductionCandidate? chosen = null, best = null;
+        ReductionCandidate? chosen = null;
         var seenBoundaries = new HashSet<string>();
         var ranks = options.Ranks.Distinct().OrderBy(r => r).ToArray();
         var passing = new List<(ReductionCandidate Candidate, ReductionConfiguration Configuration, int[] Boundaries, int[] HiddenGrid)>();
@@ -56,7 +56,6 @@ public static class MzReductionSearch
                     cancellationToken.ThrowIfCancellationRequested();
                     var candidate = Evaluate(calibration, configuration, options, gate, variant);
                     evaluated.Add(candidate);
-                    if (best == null || candidate.ValidationError < best.ValidationError) best = candidate;
                     if (candidate.MeetsTolerance)
                     {
                         // A model at least as costly as the full network is no reduction, whatever its error.
@@ -81,7 +80,7 @@ public static class MzReductionSearch
             var thinned = ThinStages(calibration, candidate, configuration, boundaries, thinning, cheapest, options, gate, variant, evaluated);
             if (thinned.MacCount < cheapest) chosen = thinned;
         }
-        return new ReductionResult(variant, tolerance, chosen, best, evaluated, calibration.FullMacCount, SampleSizeWarnings(calibration, chosen));
+        return new ReductionResult(variant, tolerance, chosen, evaluated, calibration.FullMacCount, SampleSizeWarnings(calibration, chosen));
     }
 
     /// <summary>

@@ -32,6 +32,7 @@ public sealed class ReductionCalibration
         FitLogits = view.Logits(FitStates[view.Depth]);
         ValidationLogits = view.Logits(view.Forward(ValidationInputs)[view.Depth]);
         ValidationOutputs = view.Outputs(ValidationLogits);
+        FitOutputs = view.Outputs(FitLogits);
         MaxAdjointRows = maxAdjointRows;
         FullMacCount = NetworkCost.MacCount(view);
     }
@@ -52,6 +53,10 @@ public sealed class ReductionCalibration
     /// is the relative error of these, the values a caller of Predict sees.
     /// </summary>
     public Matrix<double> ValidationOutputs { get; }
+
+    /// <summary>What the network returns on the fit rows: the gate checks these too (see <see cref="ReductionCandidate.GateError"/>).</summary>
+    public Matrix<double> FitOutputs { get; }
+
     public int MaxAdjointRows { get; }
     public long FullMacCount { get; }
 

@@ -6,10 +6,10 @@ namespace Mz.Core.Reduction;
 /// </summary>
 public sealed class ReductionSummary
 {
-    /// <summary>The relative L2 output error allowed on the validation rows ([MzReduce] Tolerance).</summary>
+    /// <summary>The relative L2 output error allowed, on the validation rows and on the fit rows ([MzReduce] Tolerance).</summary>
     public double Tolerance { get; set; }
 
-    /// <summary>The gate's safety factor: a model ships when its validation error ≤ Tolerance / Margin.</summary>
+    /// <summary>The gate's safety factor: a model ships when its validation and fit errors are ≤ Tolerance / Margin.</summary>
     public double Margin { get; set; } = 1;
 
     /// <summary>True when a reduced network met the gate; false when PredictReduced runs the full network.</summary>
@@ -49,16 +49,22 @@ public sealed class ReductionSummary
     public long GuardMacCount { get; set; }
 
     /// <summary>FullMacCount / ReducedMacCount (the guard's checks excluded; the generated ReducedMultiplyAdds includes them).</summary>
-    public double MacRatio { get; set; }
+    public double MacRatio { get; set; } = 1;
 
     /// <summary>Relative L2 error of the chosen model's outputs on the validation rows (NaN when no reduced network ships).</summary>
-    public double ValidationError { get; set; }
+    public double ValidationError { get; set; } = double.NaN;
 
     /// <summary>Fraction of validation rows whose top-1 class agrees with the full network (NaN when no reduced network ships).</summary>
-    public double ValidationTopOneAgreement { get; set; }
+    public double ValidationTopOneAgreement { get; set; } = double.NaN;
 
-    /// <summary>The lowest validation error any evaluated model reached (what to compare with the tolerance when none met it).</summary>
-    public double BestValidationError { get; set; }
+    /// <summary>Relative L2 error of the chosen model's outputs on the rows it was fitted on (NaN when no reduced network ships).</summary>
+    public double FitError { get; set; } = double.NaN;
+
+    /// <summary>
+    /// The lowest error any evaluated model reached, each counted as the larger of its validation and fit errors (what
+    /// to compare with the gate when none met it); NaN when no model was evaluated.
+    /// </summary>
+    public double BestError { get; set; } = double.NaN;
 
     /// <summary>MACs ratio of the cheapest model without memory terms (K = 0) that met the gate; 0 when none did — the ablation.</summary>
     public double MarkovMacRatio { get; set; }

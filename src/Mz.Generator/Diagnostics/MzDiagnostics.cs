@@ -203,13 +203,13 @@ public static class MzDiagnostics
 
     public static readonly DiagnosticDescriptor ReductionChosen = Rule(ReductionChosenId,
         "MZ-reduced network generated",
-        "'{0}': PredictReduced costs {1} instead of {2} multiply-adds per row ({3}× fewer): r = {4}, K = {5}, {6} stages, J = {7}; validation relative error {8} (tolerance {9}){10}",
+        "'{0}': PredictReduced costs {1} instead of {2} multiply-adds per row ({3}× fewer): r = {4}, K = {5}, {6} stages, J = {7}; relative error {8} on the held-out validation rows, within the gate {9}{10}",
         "Mz.Reduction", DiagnosticSeverity.Info,
-        "[MzReduce] found a reduced network whose held-out validation error meets the tolerance; the generated Reduction property has the details.");
+        "[MzReduce] found a reduced network whose error on the held-out validation rows and on the rows it was fitted on meets the tolerance; the generated Reduction property has the details.");
 
     public static readonly DiagnosticDescriptor ReductionNotMet = Rule(ReductionNotMetId,
         "No reduced network meets the tolerance",
-        "'{0}': no reduced network met the tolerance {1} on the validation rows (best relative error {2} over {3} models); PredictReduced runs the full network",
+        "'{0}': no reduced network met the gate {1} on the validation and fit rows (best relative error {2} over {3} models); PredictReduced runs the full network",
         "Mz.Reduction", DiagnosticSeverity.Warning,
         "The reduction search never ships a model over tolerance: PredictReduced falls back to the full network. Raise the tolerance, allow more memory or give more calibration rows.");
 

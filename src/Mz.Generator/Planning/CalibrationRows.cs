@@ -26,10 +26,15 @@ internal sealed class CalibrationRows
     public NpyArray Array { get; }
     public string Key { get; }
 
-    /// <summary>The rows, or null with a diagnostic (MZ0105 missing item, MZ0106 unusable data, MZ0403 unsupported network).</summary>
+    /// <summary>
+    /// The rows, or null with a diagnostic (MZ0105 missing item, MZ0106 unusable data, MZ0403 unsupported network).
+    /// <paramref name="networkProblem"/> says why when the network, not the file, is the obstacle (MZ0403 is only
+    /// Info, so [MzReduce] must say it again as a warning).
+    /// </summary>
     public static CalibrationRows? Load(NetworkDeclaration declaration, PreparedGraph graph, IReadOnlyList<ModelFile> files,
-        LocationInfo? location, List<DiagnosticInfo> diagnostics)
+        LocationInfo? location, List<DiagnosticInfo> diagnostics, out string? networkProblem)
     {
+        networkProblem = null;
         if (string.IsNullOrWhiteSpace(declaration.Calibration)) return null;
         var (path, key) = ArrayReference.Split(declaration.Calibration!);
         string normalized = SidecarReader.NormalizePath(path);
@@ -60,51 +65,18 @@ internal sealed class CalibrationRows
             diagnostics.Add(DiagnosticInfo.Create(MzDiagnostics.CalibrationInvalid, location, path, e.Message));
             return null;
         }
-        if (graph.Inputs.Count != 1)
+        networkProblem = CalibrationCheck.NetworkProblem(graph.Inputs.Count);
+        if (networkProblem != null)
         {
-            diagnostics.Add(DiagnosticInfo.Create(MzDiagnostics.AnalysisUnavailable, location, declaration.FullName, "the MZ analysis needs a single-input network"));
+            diagnostics.Add(DiagnosticInfo.Create(MzDiagnostics.AnalysisUnavailable, location, declaration.FullName, networkProblem));
             return null;
         }
-        long width = graph.SizePerRow(graph.Inputs[0].Name);
-        if (array.Shape.Length != 2 || array.Shape[1] != width)
+        string? problem = CalibrationCheck.RowsProblem(array, graph.SizePerRow(graph.Inputs[0].Name));
+        if (problem != null)
         {
-            diagnostics.Add(DiagnosticInfo.Create(MzDiagnostics.CalibrationInvalid, location, path,
-                $"array '{array.Name}' has shape [{string.Join(", ", array.Shape)}] but the network needs rows of {width} values: [rows, {width}]"));
-            return null;
-        }
-        int bad = CountNonFiniteRows(array, (int)width, out int firstBad);
-        if (bad > 0)
-        {
-            diagnostics.Add(DiagnosticInfo.Create(MzDiagnostics.CalibrationInvalid, location, path,
-                $"{bad} of {array.Rows} rows of '{array.Name}' contain NaN or infinity (first: row {firstBad}); remove them"));
-            return null;
-        }
-        if (array.Rows < 2)
-        {
-            diagnostics.Add(DiagnosticInfo.Create(MzDiagnostics.CalibrationInvalid, location, path, $"'{array.Name}' has {array.Rows} row(s); the analysis needs many more rows than the layer width ({width})"));
+            diagnostics.Add(DiagnosticInfo.Create(MzDiagnostics.CalibrationInvalid, location, path, problem));
             return null;
         }
         return new CalibrationRows(array, file.Blob.Hash + "|" + (key ?? "x"));
     }
-
-    private static int CountNonFiniteRows(NpyArray array, int width, out int first)
-    {
-        int count = 0;
-        first = -1;
-        for (int row = 0; row < array.Rows; row++)
-        {
-            for (int j = 0; j < width; j++)
-            {
-                double v = array.Data[row * width + j];
-                if (double.IsNaN(v) || double.IsInfinity(v))
-                {
-                    if (first < 0) first = row;
-                    count++;
-                    break;
-                }
-            }
-        }
-        return count;
-    }
-
 }

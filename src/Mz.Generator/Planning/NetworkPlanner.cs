@@ -123,12 +123,12 @@ public static class NetworkPlanner
             WeightResource = file.ResourceName,
             ModelLength = file.Blob.Bytes.Length,
         };
-        var calibration = CalibrationRows.Load(declaration, prepared, files, location, diagnostics);
+        var calibration = CalibrationRows.Load(declaration, prepared, files, location, diagnostics, out string? networkProblem);
         if (calibration != null)
             plan = plan with { Analysis = CalibrationAnalysis.Run(declaration, prepared, file.Blob.Hash, calibration, location, diagnostics, cancellationToken) };
         plan = plan with
         {
-            Reduced = ReductionPlanning.Run(declaration, prepared, file.Blob.Hash, calibration, lowering.MultiplyAdds, inputs[0].Identifier, outputs[0].Identifier,
+            Reduced = ReductionPlanning.Run(declaration, prepared, file.Blob.Hash, calibration, networkProblem, lowering.MultiplyAdds, inputs[0].Identifier, outputs[0].Identifier,
                 location, diagnostics, cancellationToken),
         };
         plan = plan with { Noise = NoisePlanning.Run(declaration, prepared, file, location, diagnostics) };

@@ -5,6 +5,7 @@ using System.Linq;
 using System.Threading;
 using MathNet.Numerics.LinearAlgebra;
 using Mz.Core.Analysis;
+using Mz.Core.Data;
 using Mz.Core.Lowering;
 using Mz.Core.Reduction;
 using Mz.Generator.Declarations;
@@ -21,9 +22,6 @@ namespace Mz.Generator.Planning;
 /// </summary>
 internal static class ReductionPlanning
 {
-    /// <summary>The fewest calibration rows accepted: with the 80/20 split, 10 rows validate and 40 fit.</summary>
-    public const int MinimumRows = 50;
-
     /// <summary>Share of the calibration rows held out to validate (the rest fit the reduction).</summary>
     public const double ValidationFraction = 0.2;
 
@@ -33,7 +31,7 @@ internal static class ReductionPlanning
     /// <summary>The distinct-row indices of recently seen calibration files, by content (checked on every plan step).</summary>
     private static readonly ContentCache<int[]> DistinctRowCache = new(8);
 
-    public static ReducedPlan? Run(NetworkDeclaration declaration, PreparedGraph graph, string modelHash, CalibrationRows? rows, long fullMultiplyAdds,
+    public static ReducedPlan? Run(NetworkDeclaration declaration, PreparedGraph graph, string modelHash, CalibrationRows? rows, string? networkProblem, long fullMultiplyAdds,
         string input, string output, LocationInfo? location, List<DiagnosticInfo> diagnostics, CancellationToken cancellationToken)
     {
         var request = declaration.Reduce;
@@ -44,18 +42,13 @@ internal static class ReductionPlanning
         string key = searchKey + "|guard=" + (request.Guard ? "on" : "off");
         var summary = new ReductionSummary { Tolerance = request.Tolerance, Margin = request.Margin, Basis = request.Basis, FullMacCount = fullMultiplyAdds, Guarded = false };
 
-        // Problems with the calibration file itself were reported as MZ0105/MZ0106; PredictReduced still compiles.
+        // A network the analysis cannot read was only an Info (MZ0403): say it again as the reduction's warning. Problems
+        // with the calibration file itself were errors (MZ0105/MZ0106); PredictReduced still compiles meanwhile.
+        if (networkProblem != null) return Unavailable(key, summary, fullMultiplyAdds, networkProblem, report: true, declaration, location, diagnostics);
         if (rows == null) return Unavailable(key, summary, fullMultiplyAdds, "no usable calibration rows", report: false, declaration, location, diagnostics);
-        if (rows.Array.Rows < MinimumRows)
-            return Unavailable(key, summary, fullMultiplyAdds,
-                $"{rows.Array.Rows} calibration rows are too few; the reduction needs at least {MinimumRows} so that a fifth of them can validate it", report: true, declaration, location, diagnostics);
-
-        var distinctRows = DistinctRowCache.GetOrAdd(rows.Key, () => DistinctRows(rows.Array));
-        int distinct = distinctRows.Length;
-        if (distinct < MinimumRows)
-            return Unavailable(key, summary, fullMultiplyAdds,
-                $"the {rows.Array.Rows} calibration rows hold only {distinct} distinct rows; the reduction needs at least {MinimumRows} different rows to fit and validate on",
-                report: true, declaration, location, diagnostics);
+        var distinctRows = DistinctRowCache.GetOrAdd(rows.Key, () => CalibrationCheck.DistinctRows(rows.Array));
+        string? rowsProblem = CalibrationCheck.ReductionProblem(rows.Array.Rows, distinctRows.Length);
+        if (rowsProblem != null) return Unavailable(key, summary, fullMultiplyAdds, rowsProblem, report: true, declaration, location, diagnostics);
 
         LayerView view;
         try { view = LayerView.FromGraph(graph); }
@@ -84,8 +77,8 @@ internal static class ReductionPlanning
                 report: true, declaration, location, diagnostics);
         if (outcome.Network == null)
         {
-            diagnostics.Add(DiagnosticInfo.Create(MzDiagnostics.ReductionNotMet, location, declaration.FullName, request.Tolerance.ToString("G4", c),
-                summary.BestValidationError.ToString("G4", c), summary.ModelsEvaluated.ToString(c)));
+            diagnostics.Add(DiagnosticInfo.Create(MzDiagnostics.ReductionNotMet, location, declaration.FullName, GateText(request),
+                summary.BestError.ToString("G4", c), summary.ModelsEvaluated.ToString(c)));
             return ReducedPlan.Full(key, summary, fullMultiplyAdds);
         }
 
@@ -107,27 +100,17 @@ internal static class ReductionPlanning
         diagnostics.Add(DiagnosticInfo.Create(MzDiagnostics.ReductionChosen, location, declaration.FullName,
             cost.ToString(c), summary.FullMacCount.ToString(c), ((double)summary.FullMacCount / cost).ToString("F2", c),
             summary.Rank.ToString(c), summary.MemoryLength.ToString(c), summary.Depth.ToString(c), summary.HiddenUnits.ToString(c),
-            summary.ValidationError.ToString("G4", c), request.Tolerance.ToString("G4", c), classifier + ablation + guarded));
+            $"{summary.ValidationError.ToString("G4", c)} ({summary.FitError.ToString("G4", c)} on the fit rows)", GateText(request), classifier + ablation + guarded));
         return plan;
     }
 
-    /// <summary>
-    /// The first occurrence of every distinct row, in order. Repeated rows would put copies of fit rows into the
-    /// validation split, which would then grade the fit on its own data.
-    /// </summary>
-    private static int[] DistinctRows(Mz.Core.Data.NpyArray array)
+    /// <summary>The error a model must stay within, as messages quote it: the tolerance, divided by the margin when one is set.</summary>
+    private static string GateText(ReductionRequest request)
     {
-        int width = (int)array.RowSize;
-        var seen = new HashSet<string>(StringComparer.Ordinal);
-        var kept = new List<int>();
-        var text = new System.Text.StringBuilder();
-        for (long row = 0; row < array.Rows; row++)
-        {
-            text.Clear();
-            for (int j = 0; j < width; j++) text.Append(BitConverter.DoubleToInt64Bits(array.Data[row * width + j]).ToString("X16", CultureInfo.InvariantCulture));
-            if (seen.Add(text.ToString())) kept.Add((int)row);
-        }
-        return kept.ToArray();
+        var c = CultureInfo.InvariantCulture;
+        return request.Margin == 1
+            ? request.Tolerance.ToString("G4", c)
+            : $"{(request.Tolerance / request.Margin).ToString("G4", c)} (tolerance {request.Tolerance.ToString("G4", c)} / margin {request.Margin.ToString("G4", c)})";
     }
 
     /// <summary>The search itself (pure: the same rows and request give a bit-identical network).</summary>
@@ -165,13 +148,14 @@ internal static class ReductionPlanning
             Margin = request.Margin,
             Basis = request.Basis,
             MeetsTolerance = chosen != null,
-            Reason = chosen != null ? "" : string.Format(CultureInfo.InvariantCulture, "no evaluated model met the validation gate {0:G4} (best {1:G4})", request.Tolerance / request.Margin, result.BestValidationError),
+            Reason = chosen != null ? "" : string.Format(CultureInfo.InvariantCulture, "no evaluated model met the gate {0} on the validation and fit rows (best {1:G4})", GateText(request), result.BestError),
             FullMacCount = result.FullMacCount,
             ReducedMacCount = chosen?.MacCount ?? result.FullMacCount,
             MacRatio = chosen?.MacRatio ?? 1,
             ValidationError = chosen?.ValidationError ?? double.NaN,
             ValidationTopOneAgreement = chosen?.TopOneAgreement ?? double.NaN,
-            BestValidationError = result.BestValidationError,
+            FitError = chosen?.FitError ?? double.NaN,
+            BestError = result.BestError,
             MarkovMacRatio = markov.Chosen?.MacRatio ?? 0,
             FitRows = calibration.Split.FitRows.Length,
             ValidationRows = calibration.Split.ValidationRows.Length,
@@ -200,6 +184,7 @@ internal static class ReductionPlanning
         summary.Reason = reason;
         summary.ValidationError = double.NaN;
         summary.ValidationTopOneAgreement = double.NaN;
+        summary.FitError = double.NaN;
         summary.ReducedMacCount = fullMultiplyAdds;
         summary.MacRatio = 1;
         return ReducedPlan.Full(key, summary, fullMultiplyAdds);

@@ -36,13 +36,41 @@ public sealed class CommandLineTests
 
     [Theory]
     [InlineData("missing.npz:x", "cannot use calibration")]
-    [InlineData("WRONGWIDTH", "the model needs [rows, 64]")]
+    [InlineData("WRONGWIDTH", "the network needs rows of 64 values: [rows, 64]")]
     public void AnalyzeRefusesBadCalibrationWithAMessage(string calibration, string expected)
     {
         if (calibration == "WRONGWIDTH") calibration = Model("stochastic-resnet-2d", "reference.npz") + ":x";
         var error = new StringWriter();
         Assert.Equal(2, AnalyzeCommand.Run(Model("digits-resmlp-deep"), calibration, null, new StringWriter(), error));
         Assert.Contains(expected, error.ToString());
+    }
+
+    /// <summary>
+    /// The tool refuses what the build refuses, in the build's words (one check, Mz.Core.Data.CalibrationCheck): no rows
+    /// or one row, and for a reduction fewer than 50 distinct rows — never a stack trace, never a "reduction" fitted on
+    /// copies of one row.
+    /// </summary>
+    [Theory]
+    [InlineData(0, false, "analyze", "has 0 calibration rows; the analysis needs many more rows")]
+    [InlineData(1, false, "reduce", "has 1 calibration row; the analysis needs many more rows")]
+    [InlineData(10, false, "reduce", "10 calibration rows are too few; the reduction needs at least 50")]
+    [InlineData(1437, true, "reduce", "hold only 1 distinct row; the reduction needs at least 50 different rows")]
+    public void DegenerateCalibrationRowsAreRefusedAsTheBuildRefusesThem(int rows, bool allEqual, string verb, string expected)
+    {
+        var random = new Random(5);
+        var values = Enumerable.Range(0, rows * 64).Select(_ => allEqual ? 0.0 : random.NextDouble() * 16).ToArray();
+        string file = Path.Combine(Path.GetTempPath(), "mz-rows-" + Guid.NewGuid().ToString("N") + ".npz");
+        try
+        {
+            File.WriteAllBytes(file, new Mz.Benchmarks.Models.NpzWriter().Add("x", values, rows, 64).ToArray());
+            var error = new StringWriter();
+            int exit = verb == "analyze"
+                ? AnalyzeCommand.Run(Model("digits-resmlp-deep"), file + ":x", null, new StringWriter(), error)
+                : ReduceCommand.Run(Model("digits-resmlp-deep"), file + ":x", 0.02, 1, new StringWriter(), error);
+            Assert.Equal(2, exit);
+            Assert.Contains(expected, error.ToString());
+        }
+        finally { File.Delete(file); }
     }
 
     [Fact]

@@ -1,6 +1,5 @@
 using System;
 using System.IO;
-using System.Linq;
 using MathNet.Numerics.LinearAlgebra;
 using Mz.Core.Data;
 using Mz.Core.Lowering;
@@ -8,17 +7,34 @@ using Mz.Core.Onnx;
 
 namespace Mz.Cli.Analyzing;
 
-/// <summary>A prepared model with validated calibration rows ("file.npz:key"), shared by analyze and reduce.</summary>
+/// <summary>
+/// A prepared model with calibration rows ("file.npz:key") checked as the build checks them (<see cref="CalibrationCheck"/>),
+/// shared by analyze and reduce.
+/// </summary>
 public sealed class CalibratedNetwork
 {
-    private CalibratedNetwork(PreparedGraph graph, Matrix<double> inputs)
+    private CalibratedNetwork(PreparedGraph graph, NpyArray rows, int width)
     {
         Graph = graph;
-        Inputs = inputs;
+        Rows = rows;
+        Inputs = Matrix<double>.Build.Dense((int)rows.Rows, width, (i, j) => rows.Data[(long)i * width + j]);
     }
 
     public PreparedGraph Graph { get; }
     public Matrix<double> Inputs { get; }
+    private NpyArray Rows { get; }
+
+    /// <summary>
+    /// The rows a reduction fits and validates on, as [MzReduce] takes them: repeated rows dropped (they would put copies
+    /// of fit rows into the validation split), and at least <see cref="CalibrationCheck.MinimumReductionRows"/> distinct.
+    /// </summary>
+    public Matrix<double> ReductionInputs()
+    {
+        var distinct = CalibrationCheck.DistinctRows(Rows);
+        string? problem = CalibrationCheck.ReductionProblem(Rows.Rows, distinct.Length);
+        if (problem != null) throw new AnalysisInputException("cannot reduce on these rows: " + problem);
+        return Matrix<double>.Build.Dense(distinct.Length, Inputs.ColumnCount, (i, j) => Inputs[distinct[i], j]);
+    }
 
     public static CalibratedNetwork Load(string modelPath, string calibration)
     {
@@ -36,11 +52,11 @@ public sealed class CalibratedNetwork
         {
             throw new AnalysisInputException($"cannot use calibration '{calibration}': {e.Message}");
         }
-        long width = graph.Inputs.Count == 1 ? graph.SizePerRow(graph.Inputs[0].Name) : -1;
-        if (rows.Shape.Length != 2 || rows.Shape[1] != width)
-            throw new AnalysisInputException($"calibration array '{rows.Name}' has shape [{string.Join(", ", rows.Shape)}]; the model needs [rows, {width}]");
-        if (rows.Data.Any(v => double.IsNaN(v) || double.IsInfinity(v)))
-            throw new AnalysisInputException($"calibration array '{rows.Name}' contains NaN or infinity");
-        return new CalibratedNetwork(graph, Matrix<double>.Build.Dense((int)rows.Rows, (int)width, (i, j) => rows.Data[i * width + j]));
+        string? problem = CalibrationCheck.NetworkProblem(graph.Inputs.Count);
+        if (problem != null) throw new AnalysisInputException($"cannot use model '{modelPath}': {problem}");
+        long width = graph.SizePerRow(graph.Inputs[0].Name);
+        problem = CalibrationCheck.RowsProblem(rows, width);
+        if (problem != null) throw new AnalysisInputException($"cannot use calibration '{calibration}': {problem}");
+        return new CalibratedNetwork(graph, rows, (int)width);
     }
 }
