@@ -42,6 +42,7 @@ internal static class ReductionRequestReader
         string? problem =
             !toleranceGiven ? "Tolerance: set the relative L2 output error the reduced network may have on held-out calibration rows, e.g. [MzReduce(Tolerance = 0.01)]"
             : !(tolerance > 0) || double.IsInfinity(tolerance) ? $"Tolerance: must be a positive number, got {Text(tolerance)}"
+            : tolerance >= 1 ? $"Tolerance: must be below 1 (a relative error of 1 is what an all-zero output already has), got {Text(tolerance)}"
             : maxMemory < 0 || maxMemory > ReductionRequest.MaxMemoryLimit ? $"MaxMemory: must be between 0 and {ReductionRequest.MaxMemoryLimit}, got {maxMemory}"
             : basis < 0 || basis >= BasisNames.Length ? $"Basis: unknown value {basis}; use MzBasis.Balanced, Gradient or Pca"
             : hyper < 0 || hyper > 1 ? $"Hyper: unknown value {hyper}; use MzHyper.Auto or Off"
@@ -51,8 +52,9 @@ internal static class ReductionRequestReader
         if (problem != null)
         {
             int colon = problem.IndexOf(':');
-            diagnostics.Add(DiagnosticInfo.Create(MzDiagnostics.InvalidAttributeArgument, location, "MzReduce." + problem.Substring(0, colon), problem.Substring(colon + 2)));
-            return null;
+            diagnostics.Add(DiagnosticInfo.Create(MzDiagnostics.InvalidAttributeArgument, location, "MzReduce." + problem.Substring(0, colon), problem.Substring(colon + 2))
+                .WithProperty(MzDiagnostics.OptionalPartProperty, "MzReduce"));
+            return new ReductionRequest(double.NaN, 0, BasisNames[0], false, 1, false) { Unusable = "invalid [MzReduce] arguments: " + problem };
         }
         return new ReductionRequest(tolerance, maxMemory, BasisNames[basis], hyper == 0, margin, guard);
     }

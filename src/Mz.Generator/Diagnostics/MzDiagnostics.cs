@@ -47,6 +47,12 @@ public static class MzDiagnostics
     public const string ItemTypeProperty = "MzItemType";
     public const string ItemPathProperty = "MzItemPath";
 
+    /// <summary>
+    /// Marks an error about an optional part of a declaration ([MzReduce]) that still lets the network itself be
+    /// generated: the build fails on that one error instead of on every member the user calls as well.
+    /// </summary>
+    public const string OptionalPartProperty = "MzOptionalPart";
+
     private const string HelpBase = "https://github.com/mz-nn/mz/blob/main/docs/diagnostics/";
 
     private static DiagnosticDescriptor Rule(string id, string title, string message, string category, DiagnosticSeverity severity, string description) =>

@@ -26,7 +26,10 @@ public static class NetworkPlanner
         // Declaration diagnostics are reported by NetworkDeclarationAnalyzer (so the IDE shows them without
         // running the generator); here they only decide whether code can be generated.
         var diagnostics = new List<DiagnosticInfo>();
-        if (declaration.Diagnostics.Any(d => MzDiagnostics.Find(d.Id)?.DefaultSeverity == Microsoft.CodeAnalysis.DiagnosticSeverity.Error))
+        // An error about an optional part ([MzReduce]) does not stop the network itself: the build then fails on that
+        // error alone, not also on every generated member the user's code calls.
+        if (declaration.Diagnostics.Any(d => MzDiagnostics.Find(d.Id)?.DefaultSeverity == Microsoft.CodeAnalysis.DiagnosticSeverity.Error
+                && !d.Properties.Contains(MzDiagnostics.OptionalPartProperty)))
             return new NetworkResult(null, diagnostics.ToEquatableArray());
 
         var location = declaration.AttributeLocation;

@@ -42,6 +42,8 @@ internal static class ReductionPlanning
         string key = searchKey + "|guard=" + (request.Guard ? "on" : "off");
         var summary = new ReductionSummary { Tolerance = request.Tolerance, Margin = request.Margin, Basis = request.Basis, FullMacCount = fullMultiplyAdds, Guarded = false };
 
+        // Unusable arguments were reported (MZ0003) with the declaration.
+        if (request.Unusable != null) return Unavailable(key, summary, fullMultiplyAdds, request.Unusable, report: false, declaration, location, diagnostics);
         // A network the analysis cannot read was only an Info (MZ0403): say it again as the reduction's warning. Problems
         // with the calibration file itself were errors (MZ0105/MZ0106); PredictReduced still compiles meanwhile.
         if (networkProblem != null) return Unavailable(key, summary, fullMultiplyAdds, networkProblem, report: true, declaration, location, diagnostics);

@@ -300,8 +300,11 @@ public sealed class GeneratedReductionTests
     [InlineData("MaxMemory = 1", "set the relative L2 output error")]
     [InlineData("Tolerance = 0.01, MaxMemory = 9", "between 0 and 8")]
     [InlineData("Tolerance = 0.01, Margin = 0.5", "at least 1")]
+    [InlineData("Tolerance = 1", "must be below 1")]
+    [InlineData("Tolerance = 0.01, Basis = (MzBasis)7", "unknown value 7")]
     public void BadReductionArgumentsAreDiagnosedAtTheAttribute(string arguments, string message)
     {
+        // The user's code calls the generated members: they must still exist, so MZ0003 is the build's only error.
         var run = new GeneratorHarness()
             .AddSource($$"""
                 using Mz;
@@ -309,12 +312,24 @@ public sealed class GeneratedReductionTests
                 [MzNetwork("m.onnx", Calibration = "data/train.npz:x")]
                 [MzReduce({{arguments}})]
                 public static partial class Net { }
+
+                public static class User
+                {
+                    public static void Call(float[] x, float[] y)
+                    {
+                        Net.Predict(x, y);
+                        Net.PredictReduced(x, y);
+                        System.Console.WriteLine(Net.Reduction.Reason + Net.InputSize);
+                    }
+                }
                 """)
             .AddModel("m.onnx", new TrainedModel("digits-mlp").OnnxBytes)
             .Run();
         var error = Assert.Single(run.AnalyzerDiagnostics(), d => d.Id == "MZ0003");
         Assert.Contains(message, error.GetMessage());
         Assert.Equal(DiagnosticSeverity.Error, error.Severity);
+        Assert.Empty(run.Output.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error));
+        Assert.Contains(run.GeneratedSources, s => s.HintName == "R.Net.Mz.Reduced.g.cs");
     }
 
     [Fact]
