@@ -101,6 +101,41 @@ public sealed class AnalyzerTests
         Assert.Contains("multiple of 64", diagnostics[2].GetMessage());
     }
 
+    /// <summary>The reduced and parallel entry points take the same spans as Predict and PredictBatch, and get the same check.</summary>
+    [Fact]
+    public void WrongConstantLengthsArePointedAtInEveryEntryPoint()
+    {
+        // No calibration file is given, so the build reports MZ0105 and PredictReduced runs the full network: the
+        // members exist, which is all the analyzer needs.
+        var run = Run("""
+            using System;
+            using Mz;
+            [MzNetwork("m.onnx", Calibration = "c.npz:x")]
+            [MzReduce(Tolerance = 0.05)]
+            public static partial class Net { }
+            public static class Use
+            {
+                public static void Call()
+                {
+                    Net.PredictReduced(new float[29], new float[10]);
+                    Net.PredictReduced(new float[64], new float[10]);
+                    Net.PredictReducedBatch(new float[128], new float[21]);
+                    Net.PredictBatchParallel(new float[65], new float[10], 2);
+                    Net.PredictBatchParallel(new float[128], new float[20], maxThreads: 2);
+                }
+            }
+            """);
+        Assert.Contains(run.GeneratorDiagnostics, d => d.Id == "MZ0105");
+        var diagnostics = run.AnalyzerDiagnostics().OrderBy(d => d.Location.SourceSpan.Start).ToList();
+        Assert.Equal(new[] { "MZ0005", "MZ0005", "MZ0005" }, diagnostics.Select(d => d.Id));
+        Assert.Equal("new float[29]", Located(diagnostics[0]));
+        Assert.Contains("Net.PredictReduced", diagnostics[0].GetMessage());
+        Assert.Equal("new float[21]", Located(diagnostics[1]));
+        Assert.Contains("multiple of 10", diagnostics[1].GetMessage());
+        Assert.Equal("new float[65]", Located(diagnostics[2]));
+        Assert.Contains("Net.PredictBatchParallel", diagnostics[2].GetMessage());
+    }
+
     [Fact]
     public void EveryPrefixOfADeclarationNeverCrashesTheGenerator()
     {

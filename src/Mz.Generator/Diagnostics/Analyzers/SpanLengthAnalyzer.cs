@@ -9,8 +9,9 @@ using Mz.Generator.Declarations;
 namespace Mz.Generator.Diagnostics.Analyzers;
 
 /// <summary>
-/// Flags Predict/PredictBatch calls whose argument is a constant-length array or stackalloc of the wrong size:
-/// a certain ArgumentException at run time, visible at build time because the sizes are constants.
+/// Flags calls of the generated entry points (Predict, PredictReduced and their batch forms) whose argument is a
+/// constant-length array or stackalloc of the wrong size: a certain ArgumentException at run time, visible at build
+/// time because the sizes are constants.
 /// </summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
 public sealed class SpanLengthAnalyzer : DiagnosticAnalyzer
@@ -28,19 +29,20 @@ public sealed class SpanLengthAnalyzer : DiagnosticAnalyzer
     {
         var invocation = (InvocationExpressionSyntax)context.Node;
         if (context.SemanticModel.GetSymbolInfo(invocation, context.CancellationToken).Symbol is not IMethodSymbol method) return;
-        if (method.Name is not ("Predict" or "PredictBatch") || !method.IsStatic) return;
+        if (method.Name is not ("Predict" or "PredictBatch" or "PredictReduced" or "PredictReducedBatch" or "PredictBatchParallel") || !method.IsStatic) return;
         var network = method.ContainingType;
         if (!network.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == DeclarationReader.AttributeName)) return;
 
-        bool batch = method.Name == "PredictBatch";
+        bool batch = method.Name.Contains("Batch");
         int inputCount = method.Parameters.Count(p => p.Type.Name == "ReadOnlySpan");
-        bool single = method.Parameters.Length == 2;
+        int spans = method.Parameters.Count(p => p.Type.Name is "ReadOnlySpan" or "Span");
+        bool single = spans == 2;
         foreach (var argument in invocation.ArgumentList.Arguments)
         {
             var parameter = argument.NameColon != null
                 ? method.Parameters.FirstOrDefault(p => p.Name == argument.NameColon.Name.Identifier.ValueText)
                 : method.Parameters.ElementAtOrDefault(invocation.ArgumentList.Arguments.IndexOf(argument));
-            if (parameter == null) continue;
+            if (parameter == null || parameter.Type.Name is not ("ReadOnlySpan" or "Span")) continue;
             int? length = ConstantLength(argument.Expression, context.SemanticModel, context.CancellationToken);
             if (length == null) continue;
 
