@@ -143,7 +143,13 @@ public sealed class LayerView
             {
                 var affineNode = Consumers(state).Where(IsAffine).ToList();
                 if (affineNode.Count != 1)
-                    throw new LayerViewException($"value '{state}' should feed exactly one Gemm or MatMul; found {affineNode.Count}");
+                {
+                    // Name what is there instead, so the message points at the op the analysis does not read.
+                    var others = Consumers(state).Where(n => !IsAffine(n)).Select(n => $"{n.OpType} '{n.DisplayName}'").ToList();
+                    string found = others.Count > 0 ? "it feeds " + string.Join(", ", others)
+                        : affineNode.Count == 0 ? "nothing reads it" : $"it feeds {affineNode.Count} Gemm/MatMul nodes";
+                    throw new LayerViewException($"the analysis reads chains of Gemm or MatMul layers with Relu, Tanh or Sigmoid and residual blocks; value '{state}' should feed exactly one Gemm or MatMul, but {found}");
+                }
                 var (affine, affineOut) = ReadAffine(affineNode[0], state);
                 var next = Consumers(affineOut);
                 var activation = next.Count == 1 ? ActivationOf(next[0]) : null;

@@ -157,7 +157,8 @@ public static class MzAnalysis
             yield return string.Format(c, "the calibration set is too small for the analysis (ranks up to {1}, memory lag K = {2}): {0} fit rows, at least {3} needed (10·(K + 2)·r); kernel norms below the sampling floor are noise", fitRows, maxRank, options.MaxLag, needed);
         var capped = Enumerable.Range(0, bases.Length).Where(n => bases[n].Rank < Math.Min(options.Basis.Rank, view.StateWidth(n))).ToList();
         if (capped.Count > 0)
-            yield return string.Format(c, "rank capped below the request at the numerical rank on {0} layer(s), first layer {1} (r = {2})", capped.Count, capped[0], bases[capped[0]].Rank);
+            yield return string.Format(c, "rank capped below the requested r = {0} at the data's numerical rank on {1} of the {2} layer states X_0..X_{3}, first X_{4} (r = {5})",
+                options.Basis.Rank, capped.Count, bases.Length, bases.Length - 1, capped[0], bases[capped[0]].Rank);
     }
 
     private static double BoundingBoxDiameter(Matrix<double> states)
