@@ -346,6 +346,10 @@ public static class NetworkEmitter
             case NarrowDenseStep d:
                 writer.Line($"{K}NarrowDenseKernel.Forward<{t}>({d.Input}, {weights}.{d.Weight}, {(d.Bias != null ? weights + "." + d.Bias : "default")}, {d.Output}, {N(d.K)}, {N(d.N)});");
                 break;
+            case InputGuardStep g:
+                writer.Line($"{K}ReducedStateGuard.TrackInput<{t}>({g.Input}, {weights}.{g.Directions}, {weights}.{g.Mean}, {weights}.{g.InverseVariances}, {N(g.Rank)}, {N(g.Width)},");
+                writer.Line($"    {FloatFormat.Scalar(g.MahalanobisBound, t)}, {FloatFormat.Scalar(g.ResidualBound, t)}, guardRatios, guardWork);");
+                break;
             case GuardStep g:
                 writer.Line($"{K}ReducedStateGuard.Track<{t}>({g.State}, {weights}.{g.Whitening}, {weights}.{g.Offset}, {N(g.Rank)}, {FloatFormat.Scalar(g.Bound, t)}, guardRatios, guardWork);");
                 break;

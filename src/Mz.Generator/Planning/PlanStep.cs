@@ -72,3 +72,10 @@ public sealed record ReducedMapStep(string Comment, string Input, string Output,
 /// whitening matrix [rank, rank] and c its offset.
 /// </summary>
 public sealed record GuardStep(string Comment, string State, long Rank, string Whitening, string Offset, double Bound) : PlanStep(Comment);
+
+/// <summary>
+/// The out-of-distribution check of the input row itself: its Mahalanobis distance on the calibration inputs' Rank
+/// leading principal directions (row-major [Rank, Width]) and its energy outside them, each against its bound.
+/// </summary>
+public sealed record InputGuardStep(string Comment, string Input, long Rank, long Width, string Directions, string Mean, string InverseVariances,
+    double MahalanobisBound, double ResidualBound) : PlanStep(Comment);

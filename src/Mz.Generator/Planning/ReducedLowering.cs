@@ -67,6 +67,8 @@ internal sealed class ReducedLowering
             offset += maxRank;
         }
 
+        InputGuard(guard, input);
+
         // ẑ_0 = A_in u + c_in: the input (embedding included) in reduced coordinates.
         Map($"reduced state ẑ_0 = A u + c: the input in {Basis(network.StateBases[0])} coordinates ({N(network.InputWidth)} → {N(ranks[0])})",
             input, states[0], network.InputMap, "InputMap", network.InputOffset, "InputOffset");
@@ -221,6 +223,22 @@ internal sealed class ReducedLowering
         for (int j = 0; j < n; j++)
             for (int p = 0; p < k; p++) rowMajor[(long)j * k + p] = matrix[j, p];
         return AddWeight(weightName, $"{comment} — matrix [{N(n)}, {N(k)}], row-major", rowMajor);
+    }
+
+    private void InputGuard(ReducedStateBounds? guard, string input)
+    {
+        if (guard == null) return;
+        var bound = guard.Input;
+        int q = bound.Rank, d = bound.Width;
+        var directions = new double[(long)q * d];
+        for (int k = 0; k < q; k++)
+            for (int j = 0; j < d; j++) directions[(long)k * d + j] = bound.Directions[k, j];
+        string v = AddWeight("GuardInputDirections", $"guard of the input: its {N(q)} leading principal directions on the calibration rows [{N(q)}, {N(d)}], row-major", directions);
+        string m = AddWeight("GuardInputMean", $"guard of the input: the calibration mean [{N(d)}]", bound.Mean.ToArray());
+        string l = AddWeight("GuardInputInverseVariances", $"guard of the input: 1 / variance along each direction [{N(q)}]", bound.Variances.Select(x => 1 / x).ToArray());
+        _steps.Add(new InputGuardStep("guard: how far the input row is from the calibration rows (Mahalanobis distance on its leading directions, energy outside them)",
+            input, q, d, v, m, l, bound.MahalanobisBound, bound.ResidualBound));
+        _macs += bound.MacCount;
     }
 
     private void Guard(ReducedStateBounds? guard, int state, string buffer, int rank)

@@ -66,8 +66,8 @@ public sealed class MzReduceAttribute : Attribute
     public double Margin { get; set; } = 1.0;
 
     /// <summary>
-    /// Out-of-distribution guard: when true, <c>PredictReduced</c> checks each reduced state against the range seen on
-    /// the calibration rows (a Mahalanobis bound) and runs the full network for rows outside it.
+    /// Out-of-distribution guard: when true, <c>PredictReduced</c> checks the input row and each reduced state against
+    /// the range seen on the calibration rows (Mahalanobis bounds) and runs the full network for rows outside it.
     /// </summary>
     public bool Guard { get; set; }
 }

@@ -26,9 +26,61 @@ public static class ReducedStateGuard
         for (int m = 0; m < rows; m++)
         {
             NarrowDenseKernel.Forward(states.Slice(m * rank, rank), whitening, offset, whitened, rank, rank);
-            T ratio = TensorPrimitives.Dot<T>(whitened, whitened) / bound;
-            if (!(ratio <= ratios[m])) ratios[m] = ratio;
+            Keep(ref ratios[m], TensorPrimitives.Dot<T>(whitened, whitened) / bound);
         }
+    }
+
+    /// <summary>
+    /// The input's own check: with c = u − mean and p = V c (V [rank, width], row-major, the leading principal directions
+    /// of the calibration inputs), ratios[m] = max(ratios[m], Σ p_k² · inverseVariances[k] / mahalanobisBound,
+    /// (‖c‖² − ‖p‖²) / residualBound). <paramref name="work"/> holds at least <paramref name="rank"/> values.
+    /// </summary>
+    public static void TrackInput<T>(ReadOnlySpan<T> inputs, ReadOnlySpan<T> directions, ReadOnlySpan<T> mean, ReadOnlySpan<T> inverseVariances,
+        int rank, int width, T mahalanobisBound, T residualBound, Span<T> ratios, Span<T> work)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (width <= 0 || inputs.Length % width != 0) throw new ArgumentException($"inputs hold {inputs.Length} values, not whole rows of {width}", nameof(inputs));
+        if (rank <= 0 || directions.Length != (long)rank * width) throw new ArgumentException($"directions need {rank}·{width} values, got {directions.Length}", nameof(directions));
+        if (mean.Length != width) throw new ArgumentException($"mean needs {width} values, got {mean.Length}", nameof(mean));
+        if (inverseVariances.Length != rank) throw new ArgumentException($"inverseVariances need {rank} values, got {inverseVariances.Length}", nameof(inverseVariances));
+        int rows = inputs.Length / width;
+        if (ratios.Length < rows) throw new ArgumentException($"ratios need {rows} values, got {ratios.Length}", nameof(ratios));
+        if (work.Length < rank) throw new ArgumentException($"work needs {rank} values, got {work.Length}", nameof(work));
+        var projected = work.Slice(0, rank);
+        for (int m = 0; m < rows; m++)
+        {
+            var row = inputs.Slice(m * width, width);
+            // p = V (u − mean) = V u − V mean, and ‖c‖² summed alongside, one pass per direction.
+            T energy = T.Zero;
+            for (int j = 0; j < width; j++)
+            {
+                T c = row[j] - mean[j];
+                energy += c * c;
+            }
+            for (int k = 0; k < rank; k++)
+            {
+                var direction = directions.Slice(k * width, width);
+                T p = T.Zero;
+                for (int j = 0; j < width; j++) p += direction[j] * (row[j] - mean[j]);
+                projected[k] = p;
+            }
+            T mahalanobis = T.Zero, captured = T.Zero;
+            for (int k = 0; k < rank; k++)
+            {
+                T square = projected[k] * projected[k];
+                mahalanobis += square * inverseVariances[k];
+                captured += square;
+            }
+            T residual = T.Max(energy - captured, T.Zero);
+            Keep(ref ratios[m], T.Max(mahalanobis / mahalanobisBound, residual / residualBound));
+        }
+    }
+
+    /// <summary>slot = max(slot, ratio), where NaN (a NaN row) wins and then stays: the caller treats it as outside.</summary>
+    private static void Keep<T>(ref T slot, T ratio) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (T.IsNaN(slot)) return;
+        if (T.IsNaN(ratio) || ratio > slot) slot = ratio;
     }
 
     /// <summary>True when a ratio from <see cref="Track{T}"/> is inside the calibrated region (NaN is not).</summary>

@@ -40,6 +40,13 @@ internal static class GeneratedReducedCode
             counted += long.Parse(guard.Groups[1].Value) * long.Parse(guard.Groups[1].Value);
             calls++;
         }
+        // The input's check: TrackInput(u, V, mean, 1/λ, q, d, …) projects on q directions of d values and sums ‖c‖² and Σ p²/λ: q·d + d + q.
+        foreach (Match guard in Regex.Matches(body, @"ReducedStateGuard\.TrackInput<float>\(\w+, MzReducedWeights\.\w+, MzReducedWeights\.\w+, MzReducedWeights\.\w+, (\d+), (\d+),"))
+        {
+            long q = long.Parse(guard.Groups[1].Value), d = long.Parse(guard.Groups[2].Value);
+            counted += q * d + d + q;
+            calls++;
+        }
         int kernelLines = Regex.Matches(body, @"global::Mz\.Kernels\.(DenseKernel|NarrowDenseKernel|ReducedStageKernel|ReducedStateGuard)\.\w+<").Count;
         Assert.Equal(kernelLines, calls);
         return counted;

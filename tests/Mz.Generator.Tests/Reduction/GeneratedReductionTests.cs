@@ -207,6 +207,23 @@ public sealed class GeneratedReductionTests
             guarded.Full.Predict(far, exact);
             Assert.Equal(exact, reduced);
         }
+
+        // Inputs whose reduced coordinates look ordinary although the input is not — a blank image, digits under
+        // strong pixel noise — are caught by the input's own check; unguarded, the reduced network errs badly on them.
+        var random = new Random(4);
+        foreach (var (name, change) in new (string, Func<float, int, float>)[] { ("blank", (v, j) => 0f), ("noise", (v, j) => v + (float)(random.NextDouble() * 8 - 4)) })
+        {
+            var odd = x.Select((v, j) => change(v, j)).ToArray();
+            var exact = guarded.Full.PredictRows(odd);
+            var unguarded = build.Net.ReducedRows(odd);
+            double error = 0, size = 0;
+            for (int i = 0; i < exact.Length; i++) { error += Math.Pow(unguarded[i] - exact[i], 2); size += exact[i] * exact[i]; }
+            long start = (long)guarded.Type.GetProperty("ReducedGuardFallbacks")!.GetValue(null)!;
+            Assert.Equal(exact, guarded.ReducedRows(odd));
+            long caught = (long)guarded.Type.GetProperty("ReducedGuardFallbacks")!.GetValue(null)! - start;
+            _output.WriteLine($"{name}: unguarded relative error {Math.Sqrt(error / size):F3}; the guard sent {caught} of {rows} rows to the full network");
+            Assert.Equal(rows, caught);
+        }
     }
 
     /// <summary>MZ.md §7.2 test 15 through the generator: an unreachable tolerance ships no reduced network.</summary>
