@@ -1,3 +1,6 @@
+using System.Globalization;
+using System.Text;
+
 namespace Mz.Core.Reduction;
 
 /// <summary>
@@ -83,4 +86,29 @@ public sealed class ReductionSummary
 
     /// <summary>Findings about the chosen model, such as the sample-size guard of MZ.md §5.8.</summary>
     public string[] Warnings { get; set; } = new string[0];
+
+    /// <summary>A few lines of text (invariant culture) for logs and tools: what shipped, at what cost and error, or why nothing did.</summary>
+    public string Format()
+    {
+        var c = CultureInfo.InvariantCulture;
+        var text = new StringBuilder();
+        string gate = Margin == 1 ? Tolerance.ToString("G4", c) : string.Format(c, "{0:G4} (tolerance {1:G4} / margin {2:G4})", Tolerance / Margin, Tolerance, Margin);
+        if (MeetsTolerance)
+        {
+            text.Append(string.Format(c, "MZ reduction: {0} instead of {1} multiply-adds per row ({2:F2}× fewer{3}); r = {4}, K = {5}, {6} stages, J ≤ {7}\n",
+                ReducedMacCount, FullMacCount, MacRatio, Guarded ? string.Format(c, ", plus {0} for the guard", GuardMacCount) : "", Rank, MemoryLength, Depth, HiddenUnits));
+            text.Append(string.Format(c, "relative error {0:G4} on {1} held-out rows and {2:G4} on {3} fit rows, gate {4}; top-1 agreement {5:F4}; without memory terms {6}\n",
+                ValidationError, ValidationRows, FitError, FitRows, gate, ValidationTopOneAgreement,
+                MarkovMacRatio > 0 ? MarkovMacRatio.ToString("F2", c) + "× fewer" : "nothing met the gate"));
+            foreach (var stage in Stages) text.Append("  ").Append(stage).Append('\n');
+        }
+        else
+        {
+            text.Append(string.Format(c, "MZ reduction: none shipped, PredictReduced runs the full network ({0} multiply-adds per row): {1}\n", FullMacCount, Reason));
+        }
+        foreach (var warning in Warnings) text.Append("warning: ").Append(warning).Append('\n');
+        return text.ToString();
+    }
+
+    public override string ToString() => Format();
 }

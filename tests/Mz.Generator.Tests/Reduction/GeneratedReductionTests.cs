@@ -63,6 +63,13 @@ public sealed class GeneratedReductionTests
         _output.WriteLine($"worst relative difference generated float32 vs library float64: {worst:E2}");
         Assert.True(worst <= 1e-4, $"generated reduced code differs from the library network by {worst:E2}");
 
+        // The summary prints what shipped and how it validated.
+        var text = summary.ToString();
+        _output.WriteLine(text);
+        Assert.Contains($"{chosen.MacCount} instead of 135808 multiply-adds", text);
+        Assert.Contains(chosen.ValidationError.ToString("G4", System.Globalization.CultureInfo.InvariantCulture) + " on 287 held-out rows", text);
+        Assert.Contains(chosen.FitError.ToString("G4", System.Globalization.CultureInfo.InvariantCulture) + " on 1150 fit rows", text);
+
         // The Analysis report carries the same summary.
         var analysis = (Mz.Core.Analysis.AnalysisReport)build.Net.Type.GetProperty("Analysis")!.GetValue(null)!;
         Assert.Same(summary, analysis.Reduction);
