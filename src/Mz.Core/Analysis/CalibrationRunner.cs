@@ -23,7 +23,9 @@ public static class CalibrationRunner
         var data = new double[rows * inputs.ColumnCount];
         for (int i = 0; i < rows; i++)
             for (int j = 0; j < inputs.ColumnCount; j++) data[i * inputs.ColumnCount + j] = inputs[i, j];
-        var values = new Mz.Core.Interpretation.Interpreter(graph).RunAll(new[] { new DTensor(new long[] { rows, inputs.ColumnCount }, data) });
+        // The input in the graph's own shape (an image model takes [rows, 1, 28, 28]; the rows are the same values).
+        var shape = graph.Shapes[graph.Inputs[0].Name].Select(d => d.At(rows)).ToArray();
+        var values = new Mz.Core.Interpretation.Interpreter(graph).RunAll(new[] { new DTensor(shape, data) });
         logits = ToRowMatrix(values[view.LogitValue], rows);
         return view.StateValues.Select(name => ToRowMatrix(values[name], rows)).ToArray();
     }

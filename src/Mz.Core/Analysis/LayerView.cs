@@ -130,17 +130,15 @@ public sealed class LayerView
         public LayerView Read()
         {
             var input = _graph.Inputs[0].Name;
-            var shape = _graph.Shapes[input];
-            if (shape.Length != 2) throw new LayerViewException($"input '{input}' must be [batch, features]; it has rank {shape.Length}");
             int inputWidth = checked((int)_graph.SizePerRow(input));
-
-            string state = input;
+            string state = FlattenedInput(input);
             AffineMap? embedding = null;
             string? embeddingOutput = null;
             var layers = new List<LayerMap>();
             var stateValues = new List<string>();
             while (true)
             {
+                state = PassThrough(state);
                 var affineNode = Consumers(state).Where(IsAffine).ToList();
                 if (affineNode.Count != 1)
                 {
@@ -151,6 +149,7 @@ public sealed class LayerView
                     throw new LayerViewException($"the analysis reads chains of Gemm or MatMul layers with Relu, Tanh or Sigmoid and residual blocks; value '{state}' should feed exactly one Gemm or MatMul, but {found}");
                 }
                 var (affine, affineOut) = ReadAffine(affineNode[0], state);
+                if (affineOut != _output) affineOut = PassThrough(affineOut);
                 var next = Consumers(affineOut);
                 var activation = next.Count == 1 ? ActivationOf(next[0]) : null;
 
@@ -158,7 +157,7 @@ public sealed class LayerView
                 {
                     var activationNode = next[0];
                     _used.Add(activationNode);
-                    string activated = activationNode.Outputs[0];
+                    string activated = PassThrough(activationNode.Outputs[0]);
                     if (TryReadResidual(state, activated, out double step, out string residualOut))
                     {
                         layers.Add(new LayerMap(LayerMapKind.Residual, affine.Weight, affine.Bias, activation.Value, step, state, residualOut));
@@ -180,7 +179,7 @@ public sealed class LayerView
                 }
                 if (isReadout)
                 {
-                    stateValues.Add(embeddingOutput ?? input);
+                    stateValues.Add(embeddingOutput ?? FlattenedInput(input));
                     foreach (var layer in layers) stateValues.Add(layer.OutputValue);
                     int unused = _graph.Nodes.Count(n => !_used.Contains(n));
                     if (unused > 0)
@@ -195,6 +194,45 @@ public sealed class LayerView
                 else layers.Add(new LayerMap(LayerMapKind.Dense, affine.Weight, affine.Bias, Activation.Identity, 1.0, state, affineOut));
                 state = affineOut;
             }
+        }
+
+        /// <summary>
+        /// The input as [batch, features]: the input itself, or the output of the Reshape or Flatten that exporters put
+        /// first when the model takes images ([N, 1, 28, 28] → [N, 784]), which only relabels the same row-major values.
+        /// </summary>
+        private string FlattenedInput(string input)
+        {
+            var shape = _graph.Shapes[input];
+            if (shape.Length == 2) return input;
+            var first = Consumers(input);
+            if (first.Count == 1 && first[0].OpType is "Reshape" or "Flatten" && first[0].Inputs[0] == input
+                && _graph.Shapes.TryGetValue(first[0].Outputs[0], out var flat) && flat.Length == 2 && flat[0].PerBatch && flat[0].Factor == 1
+                && _graph.SizePerRow(first[0].Outputs[0]) == _graph.SizePerRow(input))
+            {
+                _used.Add(first[0]);
+                return first[0].Outputs[0];
+            }
+            throw new LayerViewException($"input '{input}' must be [batch, features] or be flattened to it first; it has shape [{string.Join(", ", shape.Select(d => d.ToString()))}]");
+        }
+
+        /// <summary>
+        /// Follows <paramref name="value"/> through nodes that pass it on unchanged at inference: Identity, and Dropout
+        /// (the graph preparer has already refused training mode) whose mask nobody reads.
+        /// </summary>
+        private string PassThrough(string value)
+        {
+            while (value != _output)
+            {
+                var after = Consumers(value);
+                if (after.Count != 1) return value;
+                var node = after[0];
+                bool unchanged = node.OpType == "Identity"
+                    || node.OpType == "Dropout" && node.Outputs.Skip(1).All(mask => mask.Length == 0 || Consumers(mask).Count == 0);
+                if (!unchanged || node.Inputs[0] != value) return value;
+                _used.Add(node);
+                value = node.Outputs[0];
+            }
+            return value;
         }
 
         private Node? TrailingIdentity(string value) =>
@@ -241,7 +279,7 @@ public sealed class LayerView
                     : Matrix<double>.Build.Dense(cols, rows, (i, j) => alpha * raw[j * cols + i]);
                 var bias = Vector<double>.Build.Dense(weight.RowCount);
                 if (node.HasInput(2)) FillBias(node, Constant(node, 2), bias, beta);
-                return (new AffineMap(weight, bias), node.Outputs[0]);
+                return AbsorbBatchNormalization(weight, bias, node.Outputs[0]);
             }
             var matmulWeight = Matrix<double>.Build.Dense(cols, rows, (i, j) => raw[j * cols + i]);
             var matmulBias = Vector<double>.Build.Dense(cols);
@@ -258,7 +296,38 @@ public sealed class LayerView
                     output = add.Outputs[0];
                 }
             }
-            return (new AffineMap(matmulWeight, matmulBias), output);
+            return AbsorbBatchNormalization(matmulWeight, matmulBias, output);
+        }
+
+        /// <summary>
+        /// An inference BatchNormalization right after the affine part (PyTorch's Linear → BatchNorm1d) is itself affine
+        /// per feature, y = γ (x − μ) / √(σ² + ε) + β, so it folds into the weight and bias; without one, the map as is.
+        /// </summary>
+        private (AffineMap Map, string Output) AbsorbBatchNormalization(Matrix<double> weight, Vector<double> bias, string output)
+        {
+            var after = Consumers(output);
+            if (after.Count != 1 || after[0].OpType != "BatchNormalization" || after[0].Inputs[0] != output) return (new AffineMap(weight, bias), output);
+            var norm = after[0];
+            if (norm.GetInt("training_mode", 0) != 0 || norm.Outputs.Count(o => o.Length > 0) != 1) return (new AffineMap(weight, bias), output);
+            double epsilon = norm.GetFloat("epsilon", 1e-5f);
+            var parts = new double[4][];
+            for (int k = 0; k < 4; k++)
+            {
+                parts[k] = Constant(norm, k + 1).ToDoubleArray();
+                if (parts[k].Length != bias.Count)
+                    throw new LayerViewException($"node '{norm.DisplayName}': operand {k + 1} has {parts[k].Length} values, expected one per feature ({bias.Count})");
+            }
+            var (scale, shift, mean, variance) = (parts[0], parts[1], parts[2], parts[3]);
+            var folded = weight.Clone();
+            var foldedBias = bias.Clone();
+            for (int i = 0; i < bias.Count; i++)
+            {
+                double factor = scale[i] / Math.Sqrt(variance[i] + epsilon);
+                for (int j = 0; j < weight.ColumnCount; j++) folded[i, j] *= factor;
+                foldedBias[i] = factor * (bias[i] - mean[i]) + shift[i];
+            }
+            _used.Add(norm);
+            return (new AffineMap(folded, foldedBias), norm.Outputs[0]);
         }
 
         private TensorData Constant(Node node, int index)

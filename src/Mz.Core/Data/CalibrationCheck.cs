@@ -21,7 +21,8 @@ public static class CalibrationCheck
     /// <summary>Why <paramref name="array"/> cannot serve as calibration rows of <paramref name="width"/> values, or null.</summary>
     public static string? RowsProblem(NpyArray array, long width)
     {
-        if (array.Shape.Length != 2 || array.Shape[1] != width)
+        // Rows may keep the model's own shape ([rows, 1, 28, 28] for a [N, 1, 28, 28] input): row-major, the same values.
+        if (array.Shape.Length < 2 || array.RowSize != width)
             return $"array '{array.Name}' has shape [{string.Join(", ", array.Shape)}] but the network needs rows of {width} values: [rows, {width}]";
         int bad = CountNonFiniteRows(array, (int)width, out long first);
         if (bad > 0)

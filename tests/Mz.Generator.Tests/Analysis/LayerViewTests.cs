@@ -103,3 +103,68 @@ public sealed class LayerViewTests
         Assert.True(worst <= 1e-6, $"{name}: adjoint differs from the central difference by {worst:E2}");
     }
 }
+
+/// <summary>
+/// What exporters put around the layers: an image input flattened first, BatchNorm1d after a Linear, inference
+/// Dropout and Identity between layers. The layer view reads through them and the interpreter confirms every state.
+/// </summary>
+public sealed class LayerViewExportShapesTests
+{
+    private static float[] Values(Random random, int count, double scale) => Enumerable.Range(0, count).Select(_ => (float)((random.NextDouble() * 2 - 1) * scale)).ToArray();
+
+    private static PreparedGraph Build(bool imageInput, bool batchNorm, bool dropout)
+    {
+        var random = new Random(17);
+        var builder = new OnnxModelBuilder(13);
+        string x = "x";
+        if (imageInput)
+        {
+            builder.Input("image", new long?[] { null, 1, 4, 3 }).Int64Initializer("flat", new long[] { 2 }, new long[] { -1, 12 })
+                .Node("Reshape", new[] { "image", "flat" }, new[] { "x" });
+        }
+        else builder.Input("x", new long?[] { null, 12 });
+        builder.Output("y", new long?[] { null, 3 })
+            .Initializer("w1", new long[] { 8, 12 }, Values(random, 96, 0.5)).Initializer("b1", new long[] { 8 }, Values(random, 8, 0.2))
+            .Initializer("w2", new long[] { 8, 8 }, Values(random, 64, 0.5)).Initializer("b2", new long[] { 8 }, Values(random, 8, 0.2))
+            .Initializer("w3", new long[] { 3, 8 }, Values(random, 24, 0.5)).Initializer("b3", new long[] { 3 }, Values(random, 3, 0.2))
+            .Node("Gemm", new[] { x, "w1", "b1" }, new[] { "a1" }, ("transB", 1L));
+        string pre = "a1";
+        if (batchNorm)
+        {
+            builder.Initializer("gamma", new long[] { 8 }, Values(random, 8, 1).Select(v => v + 1.5f).ToArray())
+                .Initializer("beta", new long[] { 8 }, Values(random, 8, 0.3)).Initializer("mean", new long[] { 8 }, Values(random, 8, 0.3))
+                .Initializer("var", new long[] { 8 }, Values(random, 8, 0.4).Select(v => v + 0.6f).ToArray())
+                .Node("BatchNormalization", new[] { "a1", "gamma", "beta", "mean", "var" }, new[] { "n1" }, ("epsilon", 1e-3f));
+            pre = "n1";
+        }
+        builder.Node("Relu", new[] { pre }, new[] { "h1" });
+        string h = "h1";
+        if (dropout)
+        {
+            builder.Node("Dropout", new[] { "h1" }, new[] { "d1" }).Node("Identity", new[] { "d1" }, new[] { "i1" });
+            h = "i1";
+        }
+        builder.Node("Gemm", new[] { h, "w2", "b2" }, new[] { "a2" }, ("transB", 1L)).Node("Tanh", new[] { "a2" }, new[] { "h2" })
+            .Node("Gemm", new[] { "h2", "w3", "b3" }, new[] { "y" }, ("transB", 1L));
+        return GraphPreparer.Prepare(OnnxModelReader.Read(builder.Build()));
+    }
+
+    [Theory]
+    [InlineData(true, false, false)]
+    [InlineData(false, true, false)]
+    [InlineData(false, false, true)]
+    [InlineData(true, true, true)]
+    public void TheLayerViewReadsThroughWhatExportersAdd(bool imageInput, bool batchNorm, bool dropout)
+    {
+        var graph = Build(imageInput, batchNorm, dropout);
+        var view = LayerView.FromGraph(graph);
+        Assert.Equal(12, view.InputWidth);
+        Assert.Equal(2, view.Depth);
+        var random = new Random(3);
+        var inputs = Matrix<double>.Build.Dense(20, 12, (_, _) => random.NextDouble() * 4 - 2);
+        // The states of the layer maps, checked against the interpreter on the graph's own input shape (relative 1e-9).
+        CalibrationRunner.CheckedStates(graph, view, inputs, out var logits);
+        CalibrationRunner.InterpretStates(graph, view, inputs, out var interpreted);
+        Assert.True((logits - interpreted).FrobeniusNorm() <= 1e-12 * interpreted.FrobeniusNorm());
+    }
+}
