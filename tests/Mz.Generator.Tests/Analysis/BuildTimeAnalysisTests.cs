@@ -81,7 +81,7 @@ public sealed class BuildTimeAnalysisTests
     {
         { "nan", "contain NaN" },
         { "width", "rows of 64 values" },
-        { "one-row", "1 row" },
+        { "one-row", "has 1 calibration row;" },
         { "key", "has no array 'x'" },
     };
 
