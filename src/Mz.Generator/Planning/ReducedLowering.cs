@@ -81,7 +81,7 @@ internal sealed class ReducedLowering
             string layers = stage.LayerCount > 1
                 ? $"layers {N(stage.FirstLayer)}–{N(stage.FirstLayer + stage.LayerCount - 1)} merged ({N(stage.LayerCount)} layer maps evaluated once)"
                 : $"layer {N(stage.FirstLayer)}";
-            if (stage.IsAffine) AffineStage(stage, name, s, layers, z, next);
+            if (stage.IsAffine) AffineStage(stage, name, s, z, next);
             else
             {
                 string hidden = "hidden" + N(s);
@@ -139,11 +139,12 @@ internal sealed class ReducedLowering
     }
 
     /// <summary>A stage with no hidden units (block replacement): ẑ_{s+1} = L ẑ_s + c through the stage kernel's Map.</summary>
-    private void AffineStage(ReducedStage stage, string name, int s, string layers, string z, string next)
+    private void AffineStage(ReducedStage stage, string name, int s, string z, string next)
     {
         if (stage.Linear == null)
             throw new NotSupportedException("an affine stage without a linear term has no generated form");
-        Map($"stage {N(s)}, {layers} replaced by a fitted affine map: ẑ_{N(s + 1)} = L ẑ_{N(s)} + c ({N(stage.InputRank)} → {N(stage.OutputRank)}, no hidden units)",
+        string replaced = stage.LayerCount > 1 ? $"layers {N(stage.FirstLayer)}–{N(stage.FirstLayer + stage.LayerCount - 1)}" : $"layer {N(stage.FirstLayer)}";
+        Map($"stage {N(s)}, {replaced} replaced by a fitted affine map: ẑ_{N(s + 1)} = L ẑ_{N(s)} + c ({N(stage.InputRank)} → {N(stage.OutputRank)}, no hidden units evaluated)",
             z, next, stage.Linear, name + "Linear", stage.Offset, name + "Offset");
     }
 
