@@ -19,15 +19,32 @@ public static class CalibrationRunner
     public static IReadOnlyList<Matrix<double>> InterpretStates(PreparedGraph graph, LayerView view, Matrix<double> inputs, out Matrix<double> logits)
     {
         if (view.StateValues.Any(v => v.Length == 0)) throw new ArgumentException("the layer view was not read from a graph");
-        int rows = inputs.RowCount;
-        var data = new double[rows * inputs.ColumnCount];
-        for (int i = 0; i < rows; i++)
-            for (int j = 0; j < inputs.ColumnCount; j++) data[i * inputs.ColumnCount + j] = inputs[i, j];
-        // The input in the graph's own shape (an image model takes [rows, 1, 28, 28]; the rows are the same values).
-        var shape = graph.Shapes[graph.Inputs[0].Name].Select(d => d.At(rows)).ToArray();
-        var values = new Mz.Core.Interpretation.Interpreter(graph).RunAll(new[] { new DTensor(shape, data) });
-        logits = ToRowMatrix(values[view.LogitValue], rows);
-        return view.StateValues.Select(name => ToRowMatrix(values[name], rows)).ToArray();
+        int rows = inputs.RowCount, width = inputs.ColumnCount;
+        var dims = graph.Shapes[graph.Inputs[0].Name];
+        // A graph exported with a fixed batch (often 1) takes that many rows per run; the last run is padded with
+        // copies of the last row and the copies dropped.
+        int batch = dims.Length > 0 && !dims[0].PerBatch ? (int)Math.Max(1, dims[0].Factor) : rows;
+        var interpreter = new Mz.Core.Interpretation.Interpreter(graph);
+        var names = new List<string>(view.StateValues) { view.LogitValue };
+        var results = names.Select(_ => new List<double[]>()).ToArray();
+        for (int start = 0; start < rows; start += batch)
+        {
+            int count = Math.Min(batch, rows - start), runRows = dims.Length > 0 && !dims[0].PerBatch ? batch : count;
+            var data = new double[runRows * width];
+            for (int i = 0; i < runRows; i++)
+                for (int j = 0; j < width; j++) data[i * width + j] = inputs[start + Math.Min(i, count - 1), j];
+            // The input in the graph's own shape (an image model takes [rows, 1, 28, 28]; the rows are the same values).
+            var shape = dims.Select(d => d.PerBatch ? d.At(runRows) : d.Factor).ToArray();
+            var values = interpreter.RunAll(new[] { new DTensor(shape, data) });
+            for (int v = 0; v < names.Count; v++)
+            {
+                var matrix = ToRowMatrix(values[names[v]], runRows);
+                for (int i = 0; i < count; i++) results[v].Add(matrix.Row(i).ToArray());
+            }
+        }
+        var matrices = results.Select(r => Matrix<double>.Build.DenseOfRowArrays(r)).ToArray();
+        logits = matrices[names.Count - 1];
+        return matrices.Take(names.Count - 1).ToArray();
     }
 
     /// <summary>States through the layer maps with additive Gaussian noise β_n·ξ after layer map n (MZ.md (1.1)).</summary>

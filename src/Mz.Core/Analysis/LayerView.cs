@@ -179,6 +179,8 @@ public sealed class LayerView
                 }
                 if (isReadout)
                 {
+                    if (layers.Count == 0)
+                        throw new LayerViewException("the network has no hidden layer between its input and its readout (affine maps and normalisation only): there is no layer memory to analyse and nothing to reduce");
                     stateValues.Add(embeddingOutput ?? FlattenedInput(input));
                     foreach (var layer in layers) stateValues.Add(layer.OutputValue);
                     int unused = _graph.Nodes.Count(n => !_used.Contains(n));

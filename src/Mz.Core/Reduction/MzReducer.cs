@@ -77,6 +77,13 @@ public static class MzReducer
         return boundaries.ToArray();
     }
 
+    /// <summary>
+    /// The width each reduced state at <paramref name="boundaries"/> gets for a requested <paramref name="rank"/>: the
+    /// request capped at what the basis supports there (the numerical rank, or the outputs' rank for a balanced basis).
+    /// </summary>
+    internal static int[] StateRanks(ReductionCalibration calibration, int[] boundaries, int rank, MzReducerOptions options) =>
+        boundaries.Select(n => StateBasis(calibration, n, rank, options).Rank).ToArray();
+
     private static LayerBasis StateBasis(ReductionCalibration calibration, int state, int rank, MzReducerOptions options)
     {
         if (!options.IdentityBases) return calibration.Basis(state, rank, options.Basis);

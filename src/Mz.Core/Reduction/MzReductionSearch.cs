@@ -48,7 +48,7 @@ public static class MzReductionSearch
                 while (i >= 0 && j < hiddenGrid.Length)
                 {
                     var configuration = new ReductionConfiguration(ranks[i], memory, merge, hiddenGrid[j]);
-                    if (chosen != null && PredictedMacs(view, boundaries, configuration) >= chosen.MacCount)
+                    if (chosen != null && PredictedMacs(view, boundaries, configuration, MzReducer.StateRanks(calibration, boundaries, ranks[i], options)) >= chosen.MacCount)
                     {
                         i--;
                         continue;
@@ -76,7 +76,7 @@ public static class MzReductionSearch
             var thinnest = new ReductionConfiguration(configuration.Rank, configuration.MemoryLength, configuration.MergeLength, thinning[0]);
             // Passing points can all cost at least the full network (then none was chosen): the full cost bounds them too.
             long cheapest = chosen?.MacCount ?? calibration.FullMacCount;
-            if (PredictedMacs(view, boundaries, thinnest) >= cheapest) continue;
+            if (PredictedMacs(view, boundaries, thinnest, candidate.Network!.StateRanks) >= cheapest) continue;
             var thinned = ThinStages(calibration, candidate, configuration, boundaries, thinning, cheapest, options, gate, variant, evaluated);
             if (thinned.MacCount < cheapest) chosen = thinned;
         }
@@ -113,7 +113,7 @@ public static class MzReductionSearch
         {
             var floor = current;
             for (int rest = stage; rest < stages; rest++) floor = floor.WithStageHiddenUnits(stages, rest, thinning[0]);
-            if (PredictedMacs(calibration.View, boundaries, floor) >= Math.Min(cheapest, best.MacCount)) break;
+            if (PredictedMacs(calibration.View, boundaries, floor, start.Network!.StateRanks) >= Math.Min(cheapest, best.MacCount)) break;
             int width = HiddenWidth(calibration.View, boundaries[stage], boundaries[stage + 1]);
             int units = Effective(current.HiddenUnitsAt(stage), width);
             var smaller = thinning.Where(j => Effective(j, width) < units).ToArray();
@@ -179,15 +179,22 @@ public static class MzReductionSearch
         return width;
     }
 
-    /// <summary>The MAC count the configuration would have at the requested rank (ranks capped lower only make it cheaper).</summary>
-    internal static long PredictedMacs(LayerView view, int[] boundaries, ReductionConfiguration configuration)
+    /// <summary>
+    /// The MAC count of the configuration's network (<see cref="ReducedNetwork.MacCount"/>) before it is built, from the
+    /// widths its reduced states get (<paramref name="stateRanks"/>, one per boundary): the input map, per stage the J
+    /// hidden units read from ẑ_t and mapped to ẑ_{t+1} plus the lag-0 term and the memory kernels, and the readout.
+    /// Exact, so a point it prices at or above the cheapest passing model can be skipped without building it.
+    /// </summary>
+    internal static long PredictedMacs(LayerView view, int[] boundaries, ReductionConfiguration configuration, IReadOnlyList<int> stateRanks)
     {
-        long r = configuration.Rank;
-        long macs = r * view.InputWidth + r * view.OutputWidth;
-        for (int t = 0; t + 1 < boundaries.Length; t++)
+        int last = boundaries.Length - 1;
+        long macs = (long)stateRanks[0] * view.InputWidth + (long)stateRanks[last] * view.OutputWidth;
+        for (int t = 0; t < last; t++)
         {
             long hidden = Effective(configuration.HiddenUnitsAt(t), HiddenWidth(view, boundaries[t], boundaries[t + 1]));
-            macs += 2 * hidden * r + (Math.Min(configuration.MemoryLength, t) + 1) * r * r;
+            long next = stateRanks[t + 1];
+            macs += hidden * stateRanks[t] + next * hidden;
+            for (int k = 0; k <= Math.Min(configuration.MemoryLength, t); k++) macs += next * stateRanks[t - k];
         }
         return macs;
     }

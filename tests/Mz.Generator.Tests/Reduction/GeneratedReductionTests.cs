@@ -479,6 +479,39 @@ public sealed class GeneratedReductionTests
         Assert.True(double.IsNaN(summary.BestError));
     }
 
+    /// <summary>
+    /// Exports with a fixed batch of one ([1, features]) are analysed and reduced from calibration rows like any other
+    /// (the interpreter check runs them one row at a time); a network with no hidden layer is refused with that reason.
+    /// </summary>
+    [Fact]
+    public void FixedBatchAndLayerlessNetworksAreHandledWithoutInternalErrors()
+    {
+        var random = new Random(12);
+        float[] Values(int count) => Enumerable.Range(0, count).Select(_ => (float)(random.NextDouble() - 0.5)).ToArray();
+        byte[] Mlp(long? batch, bool hidden)
+        {
+            var builder = new OnnxModelBuilder(13).Input("x", new long?[] { batch, 4 }).Output("y", new long?[] { batch, 3 })
+                .Initializer("w1", new long[] { 6, 4 }, Values(24)).Initializer("b1", new long[] { 6 }, Values(6))
+                .Initializer("w2", new long[] { 3, 6 }, Values(18)).Initializer("b2", new long[] { 3 }, Values(3))
+                .Node("Gemm", new[] { "x", "w1", "b1" }, new[] { "a" }, ("transB", 1L));
+            if (hidden) builder.Node("Tanh", new[] { "a" }, new[] { "h" });
+            return builder.Node("Gemm", new[] { hidden ? "h" : "a", "w2", "b2" }, new[] { "y" }, ("transB", 1L)).Build();
+        }
+        var rows = new Mz.Benchmarks.Models.NpzWriter().Add("x", Values(4 * 200).Select(v => v * 4).ToArray(), 200, 4).ToArray();
+
+        var fixedBatch = Reduce("Tolerance = 0.05", "FixedBatch", Mlp(1, hidden: true), rows);
+        Assert.DoesNotContain(fixedBatch.GeneratorDiagnostics, d => d.Id == "MZ0999" || d.Severity == DiagnosticSeverity.Error);
+        Assert.Contains(fixedBatch.GeneratorDiagnostics, d => d.Id == "MZ0401");
+        var net = new ReducedEntryPoints(fixedBatch.EmitAndLoad(), "R.FixedBatch");
+        _output.WriteLine($"fixed batch: reduced {net.IsReduced}, {net.Summary.Reason}");
+
+        var layerless = Reduce("Tolerance = 0.05", "Layerless", Mlp(null, hidden: false), rows);
+        Assert.DoesNotContain(layerless.GeneratorDiagnostics, d => d.Id == "MZ0999" || d.Severity == DiagnosticSeverity.Error);
+        var reason = Assert.Single(layerless.GeneratorDiagnostics, d => d.Id == "MZ0406");
+        Assert.Contains("no hidden layer", reason.GetMessage());
+        Assert.Contains(layerless.GeneratorDiagnostics, d => d.Id == "MZ0403" && d.GetMessage().Contains("no hidden layer"));
+    }
+
     /// <summary>Rows repeated in the calibration file are dropped before the split, so validation never grades copies of fit rows.</summary>
     [Fact]
     public void RepeatedCalibrationRowsAreDroppedBeforeTheSplit()

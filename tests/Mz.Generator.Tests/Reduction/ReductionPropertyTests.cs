@@ -163,6 +163,35 @@ public sealed class ReductionPropertyTests
         }
     }
 
+    /// <summary>
+    /// The search skips a point it prices at or above the cheapest passing model without building it, so the price must
+    /// be exact: equal to the built network's MAC count, with ranks capped by the bases (the last state at the outputs'
+    /// rank), memory, merged runs, thinned and affine stages.
+    /// </summary>
+    [Fact]
+    public void PredictedMacsEqualTheBuiltNetworksCount()
+    {
+        var view = ReductionNetworks.ResidualNetwork(6, 16, 6, 3, seed: 71);
+        var calibration = new ReductionCalibration(view, SyntheticNetworks.Inputs(300, view.InputWidth, seed: 72), 0.2, seed: 9);
+        var options = new MzReducerOptions();
+        int affine = ReductionConfiguration.AffineStage;
+        foreach (var configuration in new[]
+        {
+            new ReductionConfiguration(5, 0, 1, 0),
+            new ReductionConfiguration(5, 2, 2, 8),
+            new ReductionConfiguration(12, 1, 3, 0, new[] { 8, affine }),
+            new ReductionConfiguration(4, 2, 1, 0, new[] { affine, 4, 8, affine, 16, 4 }),
+            new ReductionConfiguration(16, 0, 6, affine),
+        })
+        {
+            var boundaries = MzReducer.Boundaries(view, configuration.MergeLength);
+            var ranks = MzReducer.StateRanks(calibration, boundaries, configuration.Rank, options);
+            var network = MzReducer.Build(calibration, configuration, options);
+            Assert.Equal(network.StateRanks, ranks);
+            Assert.Equal(network.MacCount, MzReductionSearch.PredictedMacs(view, boundaries, configuration, ranks));
+        }
+    }
+
     /// <summary>Test 13 (library side): the reported MAC count is the count of weight multiply-adds, stage by stage.</summary>
     [Fact]
     public void MacCountsMatchTheOperationsOfEachVariant()
