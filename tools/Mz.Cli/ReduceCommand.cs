@@ -31,6 +31,7 @@ public static class ReduceCommand
     public static int Run(string modelPath, string calibration, double tolerance, int maxMemory, TextWriter output, TextWriter error)
     {
         if (!(tolerance > 0) || double.IsInfinity(tolerance)) { error.WriteLine($"reduce: --tolerance must be a positive number, got {tolerance}"); return 2; }
+        if (tolerance >= 1) { error.WriteLine($"reduce: --tolerance must be below 1 (a relative error of 1 is what an all-zero output already has), got {tolerance}"); return 2; }
         if (maxMemory < 0 || maxMemory > 8) { error.WriteLine($"reduce: --max-memory must be between 0 and 8, got {maxMemory}"); return 2; }
 
         CalibratedNetwork network;
@@ -63,14 +64,17 @@ public static class ReduceCommand
             var row = result.Reported;
             if (row == null) { output.WriteLine(string.Format(c, "{0,-22} {1}", result.Variant, result.Diagnostic)); continue; }
             output.WriteLine(string.Format(c, "{0,-22} {1,4} {2,3} {3,6} {4,7} {5,9} {6,12:F5} {7,12:F5} {8,10} {9}",
-                result.Variant, row.Rank, row.MemoryLength, row.Depth, row.HiddenUnits == 0 ? "-" : row.HiddenUnits.ToString(c), row.MacCount,
-                row.ValidationError, row.FitError, classifier ? row.TopOneAgreement.ToString("F4", c) : "NA", result.MeetsTolerance ? "yes" : "no"));
+                result.Variant, row.Rank, row.MemoryLength, row.Depth, Hyper(row), row.MacCount,
+                row.ValidationError, row.FitError, classifier ? row.TopOneAgreement.ToString("F4", c) : "NA", Meets(result, row)));
         }
         foreach (var warning in study.Mz.Warnings) output.WriteLine("warning: " + warning);
 
         var mz = study.Mz;
         var chosen = mz.Chosen;
-        if (chosen == null) output.WriteLine($"warning: no MZ reduction meets tolerance {tolerance.ToString(c)}; the full model is kept (best error reached {mz.BestError.ToString("G4", c)}, the larger of its validation and fit errors)");
+        if (chosen == null && mz.Evaluated.Any(e => e.MeetsTolerance))
+            output.WriteLine($"warning: every MZ reduction that meets tolerance {tolerance.ToString(c)} costs at least the full network's {mz.FullMacCount.ToString(c)} multiply-adds per row; the full model is kept");
+        else if (chosen == null)
+            output.WriteLine($"warning: no MZ reduction meets tolerance {tolerance.ToString(c)}; the full model is kept (best error reached {mz.BestError.ToString("G4", c)}, the larger of its validation and fit errors)");
         long full = mz.FullMacCount;
         long reduced = chosen?.MacCount ?? full;
         string name = Path.GetFileName(modelPath) == "model.onnx" ? Path.GetFileName(Path.GetDirectoryName(Path.GetFullPath(modelPath))) ?? "model" : Path.GetFileNameWithoutExtension(modelPath);
@@ -83,4 +87,13 @@ public static class ReduceCommand
             study.Results.Skip(2).Any(r => r.MeetsTolerance) ? study.BestPeerRatio : 0));
         return 0;
     }
+
+    /// <summary>The hyper-reduction column: J, "all" (every unit) or "affine" (no hidden units: block replacement everywhere).</summary>
+    private static string Hyper(ReductionCandidate row) =>
+        row.HiddenUnits > 0 ? row.HiddenUnits.ToString(CultureInfo.InvariantCulture)
+        : row.Network != null && row.Network.Stages.Count > 0 && row.Network.Stages.All(s => s.IsAffine) ? "affine" : "all";
+
+    /// <summary>Whether the reported row met the gate, and whether meeting it saved anything.</summary>
+    private static string Meets(ReductionResult result, ReductionCandidate row) =>
+        !row.MeetsTolerance ? "no" : row.MacCount >= result.FullMacCount ? "yes (no saving)" : "yes";
 }

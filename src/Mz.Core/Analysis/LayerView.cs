@@ -140,6 +140,13 @@ public sealed class LayerView
             {
                 state = PassThrough(state);
                 var affineNode = Consumers(state).Where(IsAffine).ToList();
+                if (affineNode.Count == 0 && state == _output)
+                {
+                    var last = _graph.Nodes.FirstOrDefault(n => n.Outputs.Contains(state));
+                    throw new LayerViewException(last == null
+                        ? "the graph has no Gemm or MatMul layer to read"
+                        : $"the graph ends in {last.OpType} '{last.DisplayName}' after its last Gemm or MatMul; the analysis needs the network to end in an affine readout, optionally followed by Softmax or Sigmoid");
+                }
                 if (affineNode.Count != 1)
                 {
                     // Name what is there instead, so the message points at the op the analysis does not read.

@@ -177,8 +177,11 @@ public sealed class ReducedStateBounds
             largestMahalanobis = Math.Max(largestMahalanobis, mahalanobis);
             largestResidual = Math.Max(largestResidual, residual);
         }
-        // A residual that is zero on every calibration row (inputs of rank ≤ q) still allows round-off.
-        double residualFloor = 1e-12 * Math.Max(1, mean.DotProduct(mean) + values.Sum());
+        // ‖c‖² − ‖p‖² cancels: in float32 its round-off is about 1e-7 of ‖c‖², which a residual that is (nearly) zero on
+        // every calibration row — q = d, or inputs of rank ≤ q — must not mistake for a way out of the region.
+        double largestEnergy = 0;
+        for (int i = 0; i < rows; i++) largestEnergy = Math.Max(largestEnergy, centred.Row(i).DotProduct(centred.Row(i)));
+        double residualFloor = 1e-4 * Math.Max(largestEnergy, 1e-300);
         return new InputRegionBound(directions, mean, variances, Math.Max(largestMahalanobis, 1e-12) * Slack * Slack,
             Math.Max(largestResidual, residualFloor) * Slack * Slack);
     }

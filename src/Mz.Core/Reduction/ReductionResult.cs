@@ -16,7 +16,7 @@ public sealed class ReductionResult
     {
         ReductionCandidate? best = null;
         foreach (var candidate in evaluated)
-            if (best == null || candidate.GateError < best.GateError) best = candidate;
+            if (best == null || double.IsNaN(best.GateError) || candidate.GateError < best.GateError) best = candidate;
         Warnings = warnings ?? new string[0];
         Variant = variant;
         Tolerance = tolerance;

@@ -19,6 +19,14 @@ public sealed record DiagnosticInfo(string Id, LocationInfo? Location, Equatable
 
     public DiagnosticInfo WithProperty(string key, string value) => this with { Properties = Properties.Concat(new[] { key, value }).ToEquatableArray() };
 
+    /// <summary>True when a property named <paramref name="key"/> was set (<see cref="Properties"/> alternates keys and values).</summary>
+    public bool HasProperty(string key)
+    {
+        for (int i = 0; i + 1 < Properties.Count; i += 2)
+            if (Properties[i] == key) return true;
+        return false;
+    }
+
     public Diagnostic ToDiagnostic()
     {
         var properties = ImmutableDictionary.CreateBuilder<string, string?>();

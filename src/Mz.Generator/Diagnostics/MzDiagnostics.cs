@@ -209,7 +209,7 @@ public static class MzDiagnostics
 
     public static readonly DiagnosticDescriptor ReductionChosen = Rule(ReductionChosenId,
         "MZ-reduced network generated",
-        "'{0}': PredictReduced costs {1} instead of {2} multiply-adds per row ({3}× fewer): r = {4}, K = {5}, {6} stages, J = {7}; relative error {8} on the held-out validation rows, within the gate {9}{10}",
+        "'{0}': PredictReduced costs {1} instead of {2} multiply-adds per row ({3}× fewer): r = {4}, K = {5}, {6} stages, J = {7}; relative error {8}, within the gate {9}{10}",
         "Mz.Reduction", DiagnosticSeverity.Info,
         "[MzReduce] found a reduced network whose error on the held-out validation rows and on the rows it was fitted on meets the tolerance; the generated Reduction property has the details.");
 

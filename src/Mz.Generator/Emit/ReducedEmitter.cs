@@ -78,6 +78,13 @@ public static class ReducedEmitter
         WriteParamDocs(writer, plan, "s");
         writer.Line(EmitterContext.GeneratedCode);
         writer.Line($"public static void PredictReducedBatch({NetworkEmitter.Parameters(plan, t, "s")}) => PredictBatch({string.Join(", ", names.Select(n => n + "s"))});");
+        if (plan.Declaration.Reduce?.Guard == true)
+        {
+            // The member a guarded class has either way, so user code compiles whether or not a reduction shipped.
+            writer.Line();
+            writer.Line("/// <summary>Always 0: with no reduced network every row already runs through the full network.</summary>");
+            writer.Line("public static long ReducedGuardFallbacks => 0;");
+        }
     }
 
     private static void WriteParamDocs(SourceWriter writer, NetworkPlan plan, string suffix)
@@ -101,7 +108,7 @@ public static class ReducedEmitter
             writer.Line("// Rows the out-of-distribution guard sent to the full network, over the life of the process.");
             writer.Line("private static long _reducedGuardFallbacks;");
             writer.Line();
-            writer.Line("/// <summary>How many rows <see cref=\"PredictReduced\"/> has handed to the full network because a reduced state left the calibrated region.</summary>");
+            writer.Line("/// <summary>How many rows <see cref=\"PredictReduced\"/> has handed to the full network because the row or a reduced state left the calibrated region.</summary>");
             writer.Line("public static long ReducedGuardFallbacks => global::System.Threading.Interlocked.Read(ref _reducedGuardFallbacks);");
             writer.Line();
         }
@@ -116,7 +123,7 @@ public static class ReducedEmitter
         foreach (var stage in summary.Stages) writer.Line($"/// <item><description>{Xml(stage)}</description></item>");
         writer.Line("/// </list>");
         if (summary.Guarded)
-            writer.Line("/// <para>Rows whose reduced states leave the region seen on the calibration rows run through the full network instead.</para>");
+            writer.Line("/// <para>Rows that leave the region seen on the calibration rows — the input itself or any reduced state — run through the full network instead.</para>");
         writer.Line("/// </remarks>");
         WriteParamDocs(writer, plan, "");
         writer.Line("/// <exception cref=\"global::System.ArgumentException\">A span does not have the expected length.</exception>");

@@ -29,7 +29,7 @@ public static class NetworkPlanner
         // An error about an optional part ([MzReduce]) does not stop the network itself: the build then fails on that
         // error alone, not also on every generated member the user's code calls.
         if (declaration.Diagnostics.Any(d => MzDiagnostics.Find(d.Id)?.DefaultSeverity == Microsoft.CodeAnalysis.DiagnosticSeverity.Error
-                && !d.Properties.Contains(MzDiagnostics.OptionalPartProperty)))
+                && !d.HasProperty(MzDiagnostics.OptionalPartProperty)))
             return new NetworkResult(null, diagnostics.ToEquatableArray());
 
         var location = declaration.AttributeLocation;

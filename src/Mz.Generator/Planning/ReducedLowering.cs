@@ -63,8 +63,10 @@ internal sealed class ReducedLowering
         }
         if (guard != null)
         {
-            _buffers.Add(new PlanBuffer("guardWork", offset, maxRank));
-            offset += maxRank;
+            // The state checks whiten one state at a time; the input check centres the row and projects it.
+            long work = Math.Max(maxRank, (long)guard.Input.Width + guard.Input.Rank);
+            _buffers.Add(new PlanBuffer("guardWork", offset, work));
+            offset += work;
         }
 
         InputGuard(guard, input);

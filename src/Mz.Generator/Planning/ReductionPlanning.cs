@@ -36,7 +36,7 @@ internal static class ReductionPlanning
     {
         var request = declaration.Reduce;
         if (request == null) return null;
-        // The search does not depend on the guard, which is fitted afterwards in milliseconds.
+        // The search does not depend on the guard, which is fitted afterwards (once per cached search).
         string searchKey = string.Format(CultureInfo.InvariantCulture, "{0}|{1}|tol={2:R}|K={3}|{4}|hyper={5}|margin={6:R}",
             modelHash, rows?.Key ?? "none", request.Tolerance, request.MaxMemory, request.Basis, request.HyperReduction, request.Margin);
         string key = searchKey + "|guard=" + (request.Guard ? "on" : "off");
@@ -61,7 +61,7 @@ internal static class ReductionPlanning
 
         cancellationToken.ThrowIfCancellationRequested();
         var outcome = Cache.GetOrAdd(searchKey, () => Search(view, rows, distinctRows, request, cancellationToken));
-        var guard = outcome.Network != null && request.Guard ? ReducedStateBounds.Fit(outcome.Network, outcome.Inputs) : null;
+        var guard = outcome.Network != null && request.Guard ? outcome.Guard : null;
         summary = outcome.Summary;
         if (guard != null)
         {
@@ -83,6 +83,13 @@ internal static class ReductionPlanning
                 summary.BestError.ToString("G4", c), summary.ModelsEvaluated.ToString(c)));
             return ReducedPlan.Full(key, summary, fullMultiplyAdds);
         }
+        // The guard's checks are paid on every call: a guarded reduction that costs what the full network costs saves
+        // nothing (on a wide input, projecting it can cost as much as a small network), so the full network answers.
+        if (guard != null && summary.ReducedMacCount + summary.GuardMacCount >= fullMultiplyAdds)
+            return Unavailable(key, summary, fullMultiplyAdds,
+                $"with the out-of-distribution guard PredictReduced would cost {(summary.ReducedMacCount + summary.GuardMacCount).ToString(c)} multiply-adds per row " +
+                $"({summary.ReducedMacCount.ToString(c)} for the reduced network, {summary.GuardMacCount.ToString(c)} for the checks), at least the full network's {fullMultiplyAdds.ToString(c)}; " +
+                "without Guard the reduced network ships", report: true, declaration, location, diagnostics);
 
         ReducedPlan plan;
         try { plan = ReducedLowering.Lower(key, summary, outcome.Network, guard, view.OutputActivation, input, output); }
@@ -102,7 +109,7 @@ internal static class ReductionPlanning
         diagnostics.Add(DiagnosticInfo.Create(MzDiagnostics.ReductionChosen, location, declaration.FullName,
             cost.ToString(c), summary.FullMacCount.ToString(c), ((double)summary.FullMacCount / cost).ToString("F2", c),
             summary.Rank.ToString(c), summary.MemoryLength.ToString(c), summary.Depth.ToString(c), summary.HiddenUnits.ToString(c),
-            $"{summary.ValidationError.ToString("G4", c)} ({summary.FitError.ToString("G4", c)} on the fit rows)", GateText(request), classifier + ablation + guarded));
+            $"{summary.ValidationError.ToString("G4", c)} on the held-out validation rows and {summary.FitError.ToString("G4", c)} on the fit rows", GateText(request), classifier + ablation + guarded));
         return plan;
     }
 
@@ -196,13 +203,21 @@ internal static class ReductionPlanning
 /// <summary>One finished search: the gate's result, the shipped network (or null), the calibration inputs and the report.</summary>
 internal sealed class ReductionOutcome
 {
+    private readonly Lazy<ReducedStateBounds?> _guard;
+
     public ReductionOutcome(ReductionResult result, ReducedNetwork? network, Matrix<double> inputs, ReductionSummary summary)
     {
         Result = result;
         Network = network;
         Inputs = inputs;
         Summary = summary;
+        // Fitted on first use and kept with the cached outcome: the input check decomposes the d×d input covariance
+        // (a second or so for a 784-pixel input), which a re-plan should not repeat.
+        _guard = new Lazy<ReducedStateBounds?>(() => network == null ? null : ReducedStateBounds.Fit(network, inputs), LazyThreadSafetyMode.ExecutionAndPublication);
     }
+
+    /// <summary>The out-of-distribution bounds of <see cref="Network"/> on <see cref="Inputs"/> (null without a network).</summary>
+    public ReducedStateBounds? Guard => _guard.Value;
 
     public ReductionResult Result { get; }
     public ReducedNetwork? Network { get; }

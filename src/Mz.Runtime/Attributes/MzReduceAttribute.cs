@@ -30,9 +30,10 @@ public enum MzHyper
 /// <c>Predict</c>: narrower layers on balanced coordinates with truncated memory terms as skip connections, runs of
 /// residual blocks merged into one evaluation, only selected hidden units evaluated, and layers that act almost
 /// linearly replaced by fitted affine maps. The reduction is fitted at
-/// build time on the calibration rows of <see cref="MzNetworkAttribute.Calibration"/> and ships only if its relative
-/// L2 output error on a held-out 20 % of those rows is at most <see cref="Tolerance"/>; otherwise <c>PredictReduced</c>
-/// runs the full network and the build reports warning MZ0405 with the best error reached.
+/// build time on 80 % of the calibration rows of <see cref="MzNetworkAttribute.Calibration"/> and ships only if its
+/// relative L2 output error is at most <see cref="Tolerance"/> both on the held-out 20 % and on the rows it was fitted
+/// on; otherwise <c>PredictReduced</c> runs the full network and the build reports warning MZ0405 with the best error
+/// reached.
 /// </summary>
 /// <example>
 /// <code>
@@ -45,8 +46,9 @@ public enum MzHyper
 public sealed class MzReduceAttribute : Attribute
 {
     /// <summary>
-    /// Largest relative L2 error of the outputs on the validation rows, e.g. 0.01 for 1 %: the values <c>Predict</c>
-    /// returns (probabilities when the model ends in a softmax or sigmoid, else the logits).
+    /// Largest relative L2 error allowed, e.g. 0.01 for 1 % (below 1), on the held-out and on the fit calibration rows
+    /// alike: of the values <c>Predict</c> returns and, when the model ends in a softmax or sigmoid, of the logits
+    /// behind them too (confident probabilities hide errors that surface on new rows).
     /// </summary>
     public double Tolerance { get; set; }
 
@@ -60,8 +62,8 @@ public sealed class MzReduceAttribute : Attribute
     public MzHyper Hyper { get; set; } = MzHyper.Auto;
 
     /// <summary>
-    /// Safety factor of the validation gate: a model ships when its validation error is at most Tolerance / Margin
-    /// (default 1; 1.2 allows for validation rows that the network was trained on, which flatter the error).
+    /// Safety factor of the gate: a model ships when its errors are at most Tolerance / Margin (default 1; 1.2 allows
+    /// for calibration rows that the network was trained on, which flatter the error).
     /// </summary>
     public double Margin { get; set; } = 1.0;
 

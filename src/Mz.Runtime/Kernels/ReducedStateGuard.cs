@@ -33,7 +33,7 @@ public static class ReducedStateGuard
     /// <summary>
     /// The input's own check: with c = u − mean and p = V c (V [rank, width], row-major, the leading principal directions
     /// of the calibration inputs), ratios[m] = max(ratios[m], Σ p_k² · inverseVariances[k] / mahalanobisBound,
-    /// (‖c‖² − ‖p‖²) / residualBound). <paramref name="work"/> holds at least <paramref name="rank"/> values.
+    /// (‖c‖² − ‖p‖²) / residualBound). <paramref name="work"/> holds at least width + rank values.
     /// </summary>
     public static void TrackInput<T>(ReadOnlySpan<T> inputs, ReadOnlySpan<T> directions, ReadOnlySpan<T> mean, ReadOnlySpan<T> inverseVariances,
         int rank, int width, T mahalanobisBound, T residualBound, Span<T> ratios, Span<T> work)
@@ -45,25 +45,15 @@ public static class ReducedStateGuard
         if (inverseVariances.Length != rank) throw new ArgumentException($"inverseVariances need {rank} values, got {inverseVariances.Length}", nameof(inverseVariances));
         int rows = inputs.Length / width;
         if (ratios.Length < rows) throw new ArgumentException($"ratios need {rows} values, got {ratios.Length}", nameof(ratios));
-        if (work.Length < rank) throw new ArgumentException($"work needs {rank} values, got {work.Length}", nameof(work));
-        var projected = work.Slice(0, rank);
+        if (work.Length < (long)width + rank) throw new ArgumentException($"work needs {(long)width + rank} values (width + rank), got {work.Length}", nameof(work));
+        var centred = work.Slice(0, width);
+        var projected = work.Slice(width, rank);
         for (int m = 0; m < rows; m++)
         {
-            var row = inputs.Slice(m * width, width);
-            // p = V (u − mean) = V u − V mean, and ‖c‖² summed alongside, one pass per direction.
-            T energy = T.Zero;
-            for (int j = 0; j < width; j++)
-            {
-                T c = row[j] - mean[j];
-                energy += c * c;
-            }
-            for (int k = 0; k < rank; k++)
-            {
-                var direction = directions.Slice(k * width, width);
-                T p = T.Zero;
-                for (int j = 0; j < width; j++) p += direction[j] * (row[j] - mean[j]);
-                projected[k] = p;
-            }
+            // c = u − mean once; ‖c‖² and p = V c with the vector kernels; then the two parts from the q values of p.
+            TensorPrimitives.Subtract(inputs.Slice(m * width, width), mean, centred);
+            T energy = TensorPrimitives.Dot<T>(centred, centred);
+            NarrowDenseKernel.Forward(centred, directions, default, projected, width, rank);
             T mahalanobis = T.Zero, captured = T.Zero;
             for (int k = 0; k < rank; k++)
             {

@@ -512,6 +512,63 @@ public sealed class GeneratedReductionTests
         Assert.Contains(layerless.GeneratorDiagnostics, d => d.Id == "MZ0403" && d.GetMessage().Contains("no hidden layer"));
     }
 
+    /// <summary>
+    /// On a wide input the guard's projection can cost what the whole small network costs: a guarded reduction that
+    /// saves nothing is not shipped (MZ0406 with the figures), while the same reduction without the guard is; the guarded
+    /// class keeps its ReducedGuardFallbacks member either way.
+    /// </summary>
+    [Fact]
+    public void GuardThatCostsWhatTheFullNetworkCostsIsNotShipped()
+    {
+        var random = new Random(21);
+        float[] Values(int count, double scale) => Enumerable.Range(0, count).Select(_ => (float)((random.NextDouble() * 2 - 1) * scale)).ToArray();
+        var model = new OnnxModelBuilder(13).Input("x", new long?[] { null, 200 }).Output("y", new long?[] { null, 3 })
+            .Initializer("w1", new long[] { 12, 200 }, Values(2400, 0.1)).Initializer("b1", new long[] { 12 }, Values(12, 0.1))
+            .Initializer("w2", new long[] { 12, 12 }, Values(144, 0.3)).Initializer("b2", new long[] { 12 }, Values(12, 0.1))
+            .Initializer("w3", new long[] { 3, 12 }, Values(36, 0.3)).Initializer("b3", new long[] { 3 }, Values(3, 0.1))
+            .Node("Gemm", new[] { "x", "w1", "b1" }, new[] { "a1" }, ("transB", 1L)).Node("Tanh", new[] { "a1" }, new[] { "h1" })
+            .Node("Gemm", new[] { "h1", "w2", "b2" }, new[] { "a2" }, ("transB", 1L)).Node("Tanh", new[] { "a2" }, new[] { "h2" })
+            .Node("Gemm", new[] { "h2", "w3", "b3" }, new[] { "y" }, ("transB", 1L)).Build();
+        // Rows near a 6-dimensional subspace, so a reduced input map of rank ≤ 8 represents them well.
+        var basis = Values(6 * 200, 1);
+        var mix = Values(400 * 6, 1);
+        var rows = new float[400 * 200];
+        for (int i = 0; i < 400; i++)
+            for (int j = 0; j < 200; j++)
+            {
+                double v = 0.01 * (random.NextDouble() - 0.5);
+                for (int k = 0; k < 6; k++) v += mix[i * 6 + k] * basis[k * 200 + j];
+                rows[i * 200 + j] = (float)v;
+            }
+        var run = new GeneratorHarness()
+            .AddSource("""
+                using Mz;
+                namespace R;
+                [MzNetwork("m.onnx", Calibration = "data/rows.npz:x")]
+                [MzReduce(Tolerance = 0.05)]
+                public static partial class Plain { }
+
+                [MzNetwork("m.onnx", Calibration = "data/rows.npz:x")]
+                [MzReduce(Tolerance = 0.05, Guard = true)]
+                public static partial class Guarded { }
+                """)
+            .AddModel("m.onnx", model)
+            .AddModel("data/rows.npz", new Mz.Benchmarks.Models.NpzWriter().Add("x", rows, 400, 200).ToArray(), kind: "calibration", format: "npz")
+            .Run();
+        var assembly = run.EmitAndLoad();
+        var plain = new ReducedEntryPoints(assembly, "R.Plain");
+        Assert.True(plain.IsReduced, plain.Summary.Reason);
+        var guarded = new ReducedEntryPoints(assembly, "R.Guarded");
+        long full = (long)guarded.Type.GetField("MultiplyAdds")!.GetValue(null)!;
+        _output.WriteLine($"full {full}, reduced {plain.ReducedMultiplyAdds}; guarded: {guarded.Summary.Reason}");
+        Assert.False(guarded.IsReduced);
+        Assert.Equal(full, guarded.ReducedMultiplyAdds);
+        var warning = Assert.Single(run.GeneratorDiagnostics, d => d.Id == "MZ0406" && d.GetMessage().Contains("'R.Guarded'"));
+        Assert.Contains("with the out-of-distribution guard", warning.GetMessage());
+        Assert.Contains($"at least the full network's {full}", warning.GetMessage());
+        Assert.Equal(0L, (long)guarded.Type.GetProperty("ReducedGuardFallbacks")!.GetValue(null)!);
+    }
+
     /// <summary>Rows repeated in the calibration file are dropped before the split, so validation never grades copies of fit rows.</summary>
     [Fact]
     public void RepeatedCalibrationRowsAreDroppedBeforeTheSplit()

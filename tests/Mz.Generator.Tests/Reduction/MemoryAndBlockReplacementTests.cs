@@ -112,6 +112,32 @@ public sealed class MemoryAndBlockReplacementTests
         Assert.Equal(build.Library.Chosen!.Network!.MacCount, counted);
     }
 
+    /// <summary>
+    /// The guard on a network whose input (6 values) is no wider than its first reduced state: the input check's
+    /// residual is then round-off, which float32 code must not mistake for leaving the region — no calibration row
+    /// falls back, while rows far outside do.
+    /// </summary>
+    [Fact]
+    public void GuardKeepsCalibrationRowsWhenTheInputIsFullyResolved()
+    {
+        var build = Shared.Value;
+        var guarded = build.Guarded;
+        Assert.True(guarded.IsReduced, guarded.Summary.Reason);
+        Assert.True(guarded.Summary.Guarded);
+        var rows = build.Calibration.FitInputs.ToRowMajorArray().Select(v => (float)v).ToArray();
+        long before = (long)guarded.Type.GetProperty("ReducedGuardFallbacks")!.GetValue(null)!;
+        var reduced = guarded.ReducedRows(rows);
+        long fallbacks = (long)guarded.Type.GetProperty("ReducedGuardFallbacks")!.GetValue(null)! - before;
+        _output.WriteLine($"{fallbacks} of {build.Calibration.FitInputs.RowCount} calibration rows fell back");
+        Assert.Equal(0, fallbacks);
+        Assert.Equal(build.Net.ReducedRows(rows), reduced);
+
+        var far = rows.Take(6 * 20).Select(v => v * 40).ToArray();
+        before = (long)guarded.Type.GetProperty("ReducedGuardFallbacks")!.GetValue(null)!;
+        Assert.Equal(guarded.Full.PredictRows(far), guarded.ReducedRows(far));
+        Assert.Equal(20, (long)guarded.Type.GetProperty("ReducedGuardFallbacks")!.GetValue(null)! - before);
+    }
+
     private static ReductionResult Search(ReductionCalibration calibration, MzReducerOptions options) =>
         MzReductionSearch.Run(calibration, Tolerance, options);
 
@@ -140,12 +166,18 @@ public sealed class MemoryAndBlockReplacementTests
                     [MzNetwork("m.onnx", Calibration = "data/rows.npz:x")]
                     [MzReduce(Tolerance = {{Tolerance.ToString(System.Globalization.CultureInfo.InvariantCulture)}})]
                     public static partial class Quiet { }
+
+                    [MzNetwork("m.onnx", Calibration = "data/rows.npz:x")]
+                    [MzReduce(Tolerance = {{Tolerance.ToString(System.Globalization.CultureInfo.InvariantCulture)}}, Guard = true)]
+                    public static partial class QuietGuarded { }
                     """)
                 .AddModel("m.onnx", onnx)
                 .AddModel("data/rows.npz", npz, kind: "calibration", format: "npz")
                 .Run();
             Assert.DoesNotContain(run.GeneratorDiagnostics, d => d.Id is "MZ0405" or "MZ0406" or "MZ0999");
-            Net = new ReducedEntryPoints(run.EmitAndLoad(), "R.Quiet");
+            var assembly = run.EmitAndLoad();
+            Net = new ReducedEntryPoints(assembly, "R.Quiet");
+            Guarded = new ReducedEntryPoints(assembly, "R.QuietGuarded");
             Source = run.GeneratedSources.Single(s => s.HintName == "R.Quiet.Mz.Reduced.g.cs").SourceText.ToString();
 
             // The generator's view: the float32 weights of the ONNX file, and the same rows, split and search.
@@ -156,6 +188,7 @@ public sealed class MemoryAndBlockReplacementTests
         }
 
         public ReducedEntryPoints Net { get; }
+        public ReducedEntryPoints Guarded { get; }
         public string Source { get; }
         public LayerView View { get; }
         public ReductionCalibration Calibration { get; }
