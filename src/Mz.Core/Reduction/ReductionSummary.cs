@@ -39,6 +39,12 @@ public sealed class ReductionSummary
     /// <summary>Largest number of hidden units a stage evaluates (J).</summary>
     public int HiddenUnits { get; set; }
 
+    /// <summary>J of each stage in order (0: an affine stage, its layers replaced by a fitted affine map).</summary>
+    public int[] StageHiddenUnits { get; set; } = new int[0];
+
+    /// <summary>K of each stage in order: how many earlier reduced states its memory terms read.</summary>
+    public int[] StageMemoryLengths { get; set; } = new int[0];
+
     /// <summary>One line per stage: the layers it replaces, widths, J, K and cost.</summary>
     public string[] Stages { get; set; } = new string[0];
 

@@ -179,6 +179,8 @@ internal static class ReductionPlanning
             summary.MemoryLength = network.MemoryLength;
             summary.Depth = network.Depth;
             summary.HiddenUnits = network.MaxHiddenUnits;
+            summary.StageHiddenUnits = network.Stages.Select(s => s.HiddenUnits).ToArray();
+            summary.StageMemoryLengths = network.Stages.Select(s => s.MemoryLength).ToArray();
             summary.Stages = description.Stages.Select(s => s.ToString()).ToArray();
         }
         return summary;

@@ -32,7 +32,7 @@ public sealed class ReducedStateGuardTests
         var flat = rows.ToRowMajorArray();
         var ratios = new double[rows.RowCount];
         ReducedStateGuard.TrackInput<double>(flat, input.Directions.ToRowMajorArray(), input.Mean.ToArray(), input.Variances.Select(v => 1 / v).ToArray(),
-            input.Rank, input.Width, input.MahalanobisBound, input.ResidualBound, ratios, new double[input.Rank]);
+            input.Rank, input.Width, input.MahalanobisBound, input.ResidualBound, ratios, new double[input.Width + input.Rank]);
         for (int i = 0; i < rows.RowCount; i++)
         {
             double expected = input.Ratio(rows.Row(i));
@@ -52,7 +52,7 @@ public sealed class ReducedStateGuardTests
         row[2] = double.NaN;
         var ratios = new double[1];
         ReducedStateGuard.TrackInput<double>(row, input.Directions.ToRowMajorArray(), input.Mean.ToArray(), input.Variances.Select(v => 1 / v).ToArray(),
-            input.Rank, input.Width, input.MahalanobisBound, input.ResidualBound, ratios, new double[input.Rank]);
+            input.Rank, input.Width, input.MahalanobisBound, input.ResidualBound, ratios, new double[input.Width + input.Rank]);
         Assert.True(double.IsNaN(ratios[0]));
         // A later state's finite ratio does not overwrite the NaN.
         var state = bounds.States[0];
