@@ -44,9 +44,10 @@ public static class ReduceCommand
         catch (AnalysisInputException e) { error.WriteLine("reduce: " + e.Message); return 2; }
 
         ReductionStudy study;
+        LayerView view;
         try
         {
-            var view = LayerView.FromGraph(network.Graph);
+            view = LayerView.FromGraph(network.Graph);
             var split = new ReductionCalibration(view, inputs, validationFraction: 0.2, seed: 1);
             study = ReductionStudy.Run(split, tolerance, new ReductionStudyOptions
             {
@@ -57,7 +58,7 @@ public static class ReduceCommand
         catch (LayerViewException e) { error.WriteLine("reduce: the reduction does not cover this network: " + e.Message); return 2; }
 
         var c = CultureInfo.InvariantCulture;
-        bool classifier = network.Graph.SizePerRow(network.Graph.Outputs[0].Name) > 1;
+        bool classifier = view.HasDecision;
         output.WriteLine(string.Format(c, "{0,-22} {1,4} {2,3} {3,6} {4,7} {5,9} {6,12} {7,12} {8,10} {9}", "variant", "r", "K", "depth", "hyper", "MACs", "val_rel_err", "fit_rel_err", "top1_agree", "meets"));
         foreach (var result in study.Results)
         {

@@ -51,6 +51,12 @@ public sealed class LayerView
 
     public int OutputWidth => Readout.OutputWidth;
 
+    /// <summary>
+    /// Whether top-1 agreement means something: several outputs (arg-max) or one sigmoid output (a binary decision,
+    /// the logit's sign); a single linear output is a regression.
+    /// </summary>
+    public bool HasDecision => OutputWidth > 1 || OutputActivation == OutputActivation.Sigmoid;
+
     /// <summary>N_n, the width of layer state n.</summary>
     public int StateWidth(int n) => n == 0 ? Embedding?.OutputWidth ?? InputWidth : Layers[n - 1].OutputWidth;
 

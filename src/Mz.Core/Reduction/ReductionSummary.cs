@@ -63,7 +63,10 @@ public sealed class ReductionSummary
     /// <summary>Relative L2 error of the chosen model's outputs on the validation rows (NaN when no reduced network ships).</summary>
     public double ValidationError { get; set; } = double.NaN;
 
-    /// <summary>Fraction of validation rows whose top-1 class agrees with the full network (NaN when no reduced network ships).</summary>
+    /// <summary>
+    /// Fraction of validation rows whose top-1 class (for one sigmoid output, the decision) agrees with the full network;
+    /// NaN when no reduced network ships or the model is a regression with one linear output.
+    /// </summary>
     public double ValidationTopOneAgreement { get; set; } = double.NaN;
 
     /// <summary>Relative L2 error of the chosen model's outputs on the rows it was fitted on (NaN when no reduced network ships).</summary>
@@ -103,8 +106,9 @@ public sealed class ReductionSummary
         {
             text.Append(string.Format(c, "MZ reduction: {0} instead of {1} multiply-adds per row ({2:F2}× fewer{3}); r = {4}, K = {5}, {6} stages, J ≤ {7}\n",
                 ReducedMacCount, FullMacCount, MacRatio, Guarded ? string.Format(c, ", plus {0} for the guard", GuardMacCount) : "", Rank, MemoryLength, Depth, HiddenUnits));
-            text.Append(string.Format(c, "relative error {0:G4} on {1} held-out rows and {2:G4} on {3} fit rows, gate {4}; top-1 agreement {5:F4}; without memory terms {6}\n",
-                ValidationError, ValidationRows, FitError, FitRows, gate, ValidationTopOneAgreement,
+            text.Append(string.Format(c, "relative error {0:G4} on {1} held-out rows and {2:G4} on {3} fit rows, gate {4}{5}; without memory terms {6}\n",
+                ValidationError, ValidationRows, FitError, FitRows, gate,
+                double.IsNaN(ValidationTopOneAgreement) ? "" : string.Format(c, "; top-1 agreement {0:F4}", ValidationTopOneAgreement),
                 MarkovMacRatio > 0 ? MarkovMacRatio.ToString("F2", c) + "× fewer" : "nothing met the gate"));
             foreach (var stage in Stages) text.Append("  ").Append(stage).Append('\n');
         }

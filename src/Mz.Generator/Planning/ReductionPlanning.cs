@@ -97,7 +97,7 @@ internal static class ReductionPlanning
         {
             return Unavailable(key, summary, fullMultiplyAdds, e.Message, report: true, declaration, location, diagnostics);
         }
-        string classifier = view.OutputWidth > 1 ? $", top-1 agreement {summary.ValidationTopOneAgreement.ToString("F4", c)}" : "";
+        string classifier = view.HasDecision ? $", top-1 agreement {summary.ValidationTopOneAgreement.ToString("F4", c)}" : "";
         string ablation = summary.MarkovMacRatio > 0
             ? $"; without memory terms (K = 0) the best is {summary.MarkovMacRatio.ToString("F2", c)}× fewer"
             : "; no model without memory terms (K = 0) met the tolerance";
@@ -162,7 +162,7 @@ internal static class ReductionPlanning
             ReducedMacCount = chosen?.MacCount ?? result.FullMacCount,
             MacRatio = chosen?.MacRatio ?? 1,
             ValidationError = chosen?.ValidationError ?? double.NaN,
-            ValidationTopOneAgreement = chosen?.TopOneAgreement ?? double.NaN,
+            ValidationTopOneAgreement = chosen != null && calibration.View.HasDecision ? chosen.TopOneAgreement : double.NaN,
             FitError = chosen?.FitError ?? double.NaN,
             BestError = result.BestError,
             MarkovMacRatio = markov.Chosen?.MacRatio ?? 0,

@@ -102,6 +102,19 @@ public sealed class LayerViewTests
         }
         Assert.True(worst <= 1e-6, $"{name}: adjoint differs from the central difference by {worst:E2}");
     }
+
+    /// <summary>Top-1 agreement is reported for arg-max classifiers and one-output sigmoid classifiers, not for one linear output.</summary>
+    [Theory]
+    [InlineData(10, OutputActivation.Identity, true)]
+    [InlineData(2, OutputActivation.Softmax, true)]
+    [InlineData(1, OutputActivation.Sigmoid, true)]
+    [InlineData(1, OutputActivation.Identity, false)]
+    public void OnlyNetworksWithADecisionReportAgreement(int outputs, OutputActivation activation, bool expected)
+    {
+        var plain = Mz.Tests.Reduction.ReductionNetworks.ResidualNetwork(3, 4, 1, outputs, seed: 2);
+        var view = new LayerView(plain.InputWidth, plain.Embedding, plain.Layers, plain.Readout, activation);
+        Assert.Equal(expected, view.HasDecision);
+    }
 }
 
 /// <summary>

@@ -73,6 +73,21 @@ public sealed class CommandLineTests
         finally { File.Delete(file); }
     }
 
+    /// <summary>
+    /// A binary classifier with one sigmoid output has a decision (p ≥ ½) to agree on, so the study reports its
+    /// agreement rather than NA; cancer-mlp's reduction at 2 % keeps almost every decision of the full network.
+    /// </summary>
+    [Fact]
+    public void ReduceReportsDecisionAgreementForAOneOutputSigmoidClassifier()
+    {
+        var output = new StringWriter();
+        Assert.Equal(0, ReduceCommand.Run(Model("cancer-mlp"), Model("cancer-mlp", "train.npz") + ":x", 0.02, 1, output, new StringWriter()));
+        var lines = output.ToString().TrimEnd().Split('\n');
+        var fields = lines.Last().Split(' ').Skip(1).Select(f => f.Split('=')).ToDictionary(f => f[0], f => f[1]);
+        Assert.True(double.Parse(fields["val_top1_agree"], CultureInfo.InvariantCulture) >= 0.95, lines.Last());
+        Assert.DoesNotContain(lines, line => line.StartsWith("mz ", StringComparison.Ordinal) && line.Contains(" NA "));
+    }
+
     [Fact]
     public void ReduceAndPropagateRefuseNonsenseArguments()
     {

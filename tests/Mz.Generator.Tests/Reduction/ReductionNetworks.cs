@@ -79,14 +79,18 @@ internal static class ReductionNetworks
     public static Matrix<double> DigitsDeepTanhMlpTrainingRows() => TrainedModelAnalysisTests.TrainingRows("digits-deep-tanh-mlp");
 
     /// <summary>The reference rows marked is_test: inputs, float64 logits of the full network, and labels.</summary>
-    public static (Matrix<double> Inputs, Matrix<double> Logits, double[] Labels) DigitsTestRows(string model = "digits-resmlp-deep")
+    public static (Matrix<double> Inputs, Matrix<double> Logits, double[] Labels) DigitsTestRows(string model = "digits-resmlp-deep") =>
+        ReferenceRows(model, test: true);
+
+    /// <summary>The reference rows marked is_test (or the others): inputs, the float64 outputs y_f64 of the full network, and labels.</summary>
+    public static (Matrix<double> Inputs, Matrix<double> Outputs, double[] Labels) ReferenceRows(string model, bool test)
     {
         var reference = NpzReader.Read(File.ReadAllBytes(Path.Combine(RepositoryPaths.TrainedModels, model, "reference.npz")), model);
         var x = reference["x"];
         var y = reference["y_f64"];
         var isTest = reference["is_test"].Data;
         var target = reference["target"].Data;
-        var rows = Enumerable.Range(0, isTest.Length).Where(i => isTest[i] != 0).ToArray();
+        var rows = Enumerable.Range(0, isTest.Length).Where(i => (isTest[i] != 0) == test).ToArray();
         int cols = (int)x.RowSize, outputs = (int)y.RowSize;
         var inputs = Matrix<double>.Build.Dense(rows.Length, cols, (i, j) => x.Data[rows[i] * cols + j]);
         var logits = Matrix<double>.Build.Dense(rows.Length, outputs, (i, j) => y.Data[rows[i] * outputs + j]);
