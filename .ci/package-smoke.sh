@@ -62,6 +62,13 @@ grep -q "rows=1797" "$work/run.log" || { cat "$work/run.log"; fail "unexpected o
 grep -q "analysis_layers=32" "$work/run.log" || { cat "$work/run.log"; fail "the build-time analysis did not reach the app"; }
 ! grep -q "CS8785" "$work/run.log" || { cat "$work/run.log"; fail "the generator failed to load in the compiler (CS8785)"; }
 
+# A replacement model copied with an older date (cp -p, tar, rsync -a and unzip keep dates) must still be compiled:
+# digits-sklearn-mlp returns probabilities, so the app's check against digits-mlp's logits now has to fail.
+cp "$root/sample/Mz.Sample/models/digits-sklearn-mlp/model.onnx" app/models/digits.onnx
+touch -d 2001-01-01 app/models/digits.onnx
+if dotnet run -c Release --project app >"$work/run2.log" 2>&1; then cat "$work/run2.log"; fail "a model replaced by an older file was not recompiled (the build kept the old one)"; fi
+grep -q "worst_tolerance_ratio=" "$work/run2.log" || { cat "$work/run2.log"; fail "the app did not build after its model was replaced"; }
+
 if [ -f "$root/tools/Mz.Cli/Mz.Cli.csproj" ]; then
   dotnet pack "$root/tools/Mz.Cli" -c Release -o "$work/feed" -p:Version="$version" >"$work/pack-cli.log" 2>&1 || { cat "$work/pack-cli.log"; fail "dotnet pack of the CLI"; }
   dotnet tool install --tool-path "$work/tools" Mz.Cli --version "$version" --add-source "$work/feed" >"$work/tool.log" 2>&1 || { cat "$work/tool.log"; fail "dotnet tool install"; }

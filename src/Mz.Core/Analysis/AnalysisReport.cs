@@ -62,4 +62,7 @@ public sealed class AnalysisReport
         foreach (var warning in Warnings) text.Append("warning: ").Append(warning).Append('\n');
         return text.ToString();
     }
+
+    /// <summary>The table of <see cref="Format"/>, so that printing the report shows it (as printing Reduction does).</summary>
+    public override string ToString() => Format();
 }

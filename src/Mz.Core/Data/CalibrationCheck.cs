@@ -24,9 +24,14 @@ public static class CalibrationCheck
         // Rows may keep the model's own shape ([rows, 1, 28, 28] for a [N, 1, 28, 28] input): row-major, the same values.
         if (array.Shape.Length < 2 || array.RowSize != width)
             return $"array '{array.Name}' has shape [{string.Join(", ", array.Shape)}] but the network needs rows of {width} values: [rows, {width}]";
-        int bad = CountNonFiniteRows(array, (int)width, out long first);
+        int bad = CountRows(array, (int)width, v => double.IsNaN(v) || double.IsInfinity(v), out long first);
         if (bad > 0)
             return $"{bad} of {array.Rows} rows of '{array.Name}' contain NaN or infinity (first: row {first}); remove them";
+        int huge = CountRows(array, (int)width, v => Math.Abs(v) > float.MaxValue, out first);
+        if (huge > 0)
+            return string.Format(CultureInfo.InvariantCulture,
+                "{0} of {1} rows of '{2}' hold values beyond the float32 range of the network's inputs (|x| > 3.4e38; first: row {3}); rescale them as the network expects",
+                huge, array.Rows, array.Name, first);
         if (array.Rows < 2)
             return $"'{array.Name}' has {Rows(array.Rows)}; the analysis needs many more rows than the layer width ({width})";
         return null;
@@ -63,7 +68,8 @@ public static class CalibrationCheck
 
     private static string Rows(long count) => count == 1 ? "1 calibration row" : count.ToString(CultureInfo.InvariantCulture) + " calibration rows";
 
-    private static int CountNonFiniteRows(NpyArray array, int width, out long first)
+    /// <summary>How many rows hold a value <paramref name="wrong"/> flags, and the first of them (-1 if none).</summary>
+    private static int CountRows(NpyArray array, int width, Func<double, bool> wrong, out long first)
     {
         int count = 0;
         first = -1;
@@ -71,8 +77,7 @@ public static class CalibrationCheck
         {
             for (int j = 0; j < width; j++)
             {
-                double v = array.Data[row * width + j];
-                if (double.IsNaN(v) || double.IsInfinity(v))
+                if (wrong(array.Data[row * width + j]))
                 {
                     if (first < 0) first = row;
                     count++;

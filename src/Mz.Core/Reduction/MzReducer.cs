@@ -26,6 +26,9 @@ public static class MzReducer
 
         var boundaries = Boundaries(view, merge);
         var bases = boundaries.Select(n => StateBasis(calibration, n, configuration.Rank, options)).ToArray();
+        for (int t = 0; t < bases.Length; t++)
+            if (bases[t].Rank == 0)
+                throw new ArgumentException($"the layer-{boundaries[t]} state has no direction to keep on the fit rows: " + (calibration.Problem ?? "its calibration states do not vary"));
         var truth = boundaries.Select((n, t) => bases[t].Coordinates(calibration.FitStates[n])).ToArray();
 
         var (inputMap, inputOffset) = InputMap(view, bases[0]);

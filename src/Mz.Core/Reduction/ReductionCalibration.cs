@@ -35,10 +35,36 @@ public sealed class ReductionCalibration
         FitOutputs = view.Outputs(FitLogits);
         MaxAdjointRows = maxAdjointRows;
         FullMacCount = NetworkCost.MacCount(view);
+        _problem = new Lazy<string?>(FindProblem);
     }
 
     public LayerView View { get; }
     public CalibrationSplit Split { get; }
+
+    /// <summary>
+    /// Why these rows cannot calibrate a reduction, or null: when every fit row gives the same state at some layer
+    /// (rows that differ by less than the layer's rounding, or units that are dead on all of them), that state has no
+    /// direction to keep and everything after it is one constant output, so there is nothing to fit.
+    /// </summary>
+    public string? Problem => _problem.Value;
+
+    private readonly Lazy<string?> _problem;
+
+    private string? FindProblem()
+    {
+        for (int n = 0; n < FitStates.Count; n++)
+        {
+            var states = FitStates[n];
+            bool varies = false;
+            for (int i = 1; i < states.RowCount && !varies; i++)
+                for (int j = 0; j < states.ColumnCount; j++)
+                    if (states[i, j] != states[0, j]) { varies = true; break; }
+            if (!varies)
+                return $"all {FitInputs.RowCount} fit rows give the same layer-{n} state (the rows differ too little to move the " +
+                    (n == 0 ? "network's input" : $"network at layer {n}") + ", or its units there are inactive on every row), so its output is one constant and a reduction has nothing to fit; give calibration rows that vary as real inputs do";
+        }
+        return null;
+    }
     public Matrix<double> FitInputs { get; }
     public Matrix<double> ValidationInputs { get; }
 

@@ -4,15 +4,27 @@ namespace Mz.Core.Text;
 
 /// <summary>
 /// The one spelling of a project-relative path that sidecars, attributes and project items are compared in:
-/// forward slashes, no leading "./", no surrounding blanks. Shared by the generator and the code fixes (linked), so a
-/// file the fix adds is found by the generator under the same name.
+/// forward slashes, no "./" segments or doubled slashes, "dir/../" folded, no surrounding blanks. Shared by the
+/// generator and the code fixes (linked), so a file the fix adds is found by the generator under the same name.
 /// </summary>
 internal static class ProjectPaths
 {
     public static string Normalize(string path)
     {
-        var normalized = path.Replace('\\', '/').Trim();
-        while (normalized.StartsWith("./", StringComparison.Ordinal)) normalized = normalized.Substring(2);
-        return normalized;
+        var text = path.Replace('\\', '/').Trim();
+        bool rooted = text.StartsWith("/", StringComparison.Ordinal);
+        var kept = new System.Collections.Generic.List<string>();
+        foreach (var segment in text.Split('/'))
+        {
+            if (segment.Length == 0 || segment == ".") continue;
+            // "dir/.." cancels; a leading ".." (a file beside the project) stays.
+            if (segment == ".." && kept.Count > 0 && kept[kept.Count - 1] != "..") kept.RemoveAt(kept.Count - 1);
+            else kept.Add(segment);
+        }
+        return (rooted ? "/" : "") + string.Join("/", kept);
     }
+
+    /// <summary>Whether a path names its file from the root (/… or a drive, C:/…) rather than from the project folder.</summary>
+    public static bool IsRooted(string normalized) =>
+        normalized.StartsWith("/", StringComparison.Ordinal) || (normalized.Length >= 3 && normalized[1] == ':' && normalized[2] == '/');
 }

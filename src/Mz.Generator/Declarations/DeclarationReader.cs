@@ -6,6 +6,7 @@ using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Mz.Core.Declared;
 using Mz.Generator.Diagnostics;
+using Mz.Generator.Emit;
 using Mz.Generator.Model;
 
 namespace Mz.Generator.Declarations;
@@ -80,6 +81,7 @@ public static class DeclarationReader
         if (maxThreads < 0)
             diagnostics.Add(DiagnosticInfo.Create(MzDiagnostics.InvalidAttributeArgument, attributeLocation, "MaxThreads", $"MaxThreads must be 0 or 1 (single-threaded) or a thread count above 1, got {maxThreads}"));
         var reduce = ReductionRequestReader.Read(symbol, calibration, diagnostics, cancellationToken);
+        ReportNameClashes(symbol, syntax, GeneratedMemberNames.For(calibration != null, reduce != null, reduce?.Guard == true, noise != null, maxThreads), diagnostics, cancellationToken);
 
         var containers = new List<TypeDeclarationInfo>();
         for (var t = symbol; t != null; t = t.ContainingType)
@@ -98,6 +100,33 @@ public static class DeclarationReader
             Noise = noise,
         };
     }
+
+    /// <summary>
+    /// MZ0008 when the class is named like a member Mz generates into it, or declares one of those names itself. Members
+    /// from Mz's own generated files do not count (the analyzer sees the compilation with them).
+    /// </summary>
+    private static void ReportNameClashes(INamedTypeSymbol symbol, ClassDeclarationSyntax syntax, HashSet<string> generated, List<DiagnosticInfo> diagnostics, CancellationToken cancellationToken)
+    {
+        if (generated.Contains(symbol.Name))
+        {
+            diagnostics.Add(DiagnosticInfo.Create(MzDiagnostics.GeneratedNameClash, new LocationInfo(syntax.SyntaxTree, syntax.Identifier.Span, null), symbol.ToDisplayString(),
+                $"Mz generates a member named '{symbol.Name}' into this class, and C# forbids a member named like its class; rename the class"));
+            return;
+        }
+        foreach (var member in symbol.GetMembers())
+        {
+            if (!generated.Contains(member.Name) || member.IsImplicitlyDeclared) continue;
+            var own = member.DeclaringSyntaxReferences.FirstOrDefault(r => !IsMzGenerated(r.SyntaxTree));
+            if (own == null) continue;
+            var node = own.GetSyntax(cancellationToken);
+            diagnostics.Add(DiagnosticInfo.Create(MzDiagnostics.GeneratedNameClash, new LocationInfo(node.SyntaxTree, node.Span, null), symbol.ToDisplayString(),
+                $"the class declares '{member.Name}', a name Mz generates into it for this [MzNetwork] declaration; rename that member"));
+        }
+    }
+
+    /// <summary>Files the generator added ({namespace}.{class}.Mz[.part].g.cs).</summary>
+    private static bool IsMzGenerated(SyntaxTree tree) =>
+        tree.FilePath.EndsWith(".g.cs", System.StringComparison.OrdinalIgnoreCase) && tree.FilePath.Contains(".Mz.");
 
     /// <summary>[MzDense], [MzResidual] and [MzSoftmax] in declaration order.</summary>
     private static (List<DeclaredLayer> Layers, List<LocationInfo> Locations) ReadLayers(INamedTypeSymbol symbol, CancellationToken cancellationToken)

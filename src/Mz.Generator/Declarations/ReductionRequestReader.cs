@@ -47,7 +47,8 @@ internal static class ReductionRequestReader
             : basis < 0 || basis >= BasisNames.Length ? $"Basis: unknown value {basis}; use MzBasis.Balanced, Gradient or Pca"
             : hyper < 0 || hyper > 1 ? $"Hyper: unknown value {hyper}; use MzHyper.Auto or Off"
             : !(margin >= 1) || double.IsInfinity(margin) ? $"Margin: must be at least 1 (the gate is Tolerance / Margin), got {Text(margin)}"
-            : string.IsNullOrWhiteSpace(calibration) ? "Calibration: [MzReduce] fits the reduced network on calibration rows; add Calibration = \"data/train.npz:x\" to [MzNetwork] and list the file as an <MzCalibration> item"
+            : calibration != null && calibration.Trim().Length == 0 ? "Calibration: [MzNetwork]'s Calibration is empty; name the rows the reduction fits on, e.g. Calibration = \"data/train.npz:x\", and list the file as an <MzCalibration> item"
+            : calibration == null ? "Calibration: [MzReduce] fits the reduced network on calibration rows; add Calibration = \"data/train.npz:x\" to [MzNetwork] and list the file as an <MzCalibration> item"
             : null;
         if (problem != null)
         {

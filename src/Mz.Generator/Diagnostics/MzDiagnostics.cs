@@ -16,6 +16,7 @@ public static class MzDiagnostics
     public const string SpanLengthMismatchId = "MZ0005";
     public const string InvalidNoiseId = "MZ0006";
     public const string MissingNetworkAttributeId = "MZ0007";
+    public const string GeneratedNameClashId = "MZ0008";
     public const string ModelFileMissingId = "MZ0101";
     public const string ModelMalformedId = "MZ0102";
     public const string OpsetUnsupportedId = "MZ0103";
@@ -93,6 +94,12 @@ public static class MzDiagnostics
         "'{0}' has [{1}] but no [MzNetwork], so nothing is generated for it; add [MzNetwork(\"model.onnx\")] (or Weights = ... for a declared network), or remove [{1}]",
         "Mz.Usage", DiagnosticSeverity.Warning,
         "[MzReduce] and the layer attributes ([MzDense], [MzResidual], [MzSoftmax]) only take effect next to [MzNetwork] on the same class.");
+
+    public static readonly DiagnosticDescriptor GeneratedNameClash = Rule(GeneratedNameClashId,
+        "Name clashes with a generated member",
+        "'{0}': {1}",
+        "Mz.Usage", DiagnosticSeverity.Error,
+        "Mz adds Predict, PredictBatch, the size constants and, depending on the attributes, Analysis, Reduction, PredictReduced and the noisy members to the network class; a class named like one of them, or a member of its own with one of these names, would not compile.");
 
     public static readonly DiagnosticDescriptor InvalidNoise = Rule(InvalidNoiseId,
         "Invalid noise declaration",
@@ -209,7 +216,7 @@ public static class MzDiagnostics
 
     public static readonly DiagnosticDescriptor ReductionChosen = Rule(ReductionChosenId,
         "MZ-reduced network generated",
-        "'{0}': PredictReduced costs {1} instead of {2} multiply-adds per row ({3}× fewer): r = {4}, K = {5}, {6} stages, J = {7}; relative error {8}, within the gate {9}{10}",
+        "'{0}': PredictReduced costs {1} instead of {2} multiply-adds per row ({3}× fewer): r = {4}, K = {5}, {6} stages with J = {7} hidden units; relative error {8}, within the gate {9}{10}",
         "Mz.Reduction", DiagnosticSeverity.Info,
         "[MzReduce] found a reduced network whose error on the held-out validation rows and on the rows it was fitted on meets the tolerance; the generated Reduction property has the details.");
 
@@ -246,6 +253,7 @@ public static class MzDiagnostics
         SpanLengthMismatchId => SpanLengthMismatch,
         InvalidNoiseId => InvalidNoise,
         MissingNetworkAttributeId => MissingNetworkAttribute,
+        GeneratedNameClashId => GeneratedNameClash,
         ModelFileMissingId => ModelFileMissing,
         ModelMalformedId => ModelMalformed,
         OpsetUnsupportedId => OpsetUnsupported,

@@ -19,6 +19,16 @@ public sealed record ModelFile(string SourcePath, string Kind, string Format, We
     /// </summary>
     public string? ResourceName { get; init; }
 
+    /// <summary>The file's absolute path when it was encoded (header line "path:", normalised), for attributes that name it that way.</summary>
+    public string? FullPath { get; init; }
+
+    /// <summary>
+    /// Whether an attribute's path (normalised) names this file: as the project names it, or by its absolute path.
+    /// Exact case first is the caller's business; <paramref name="comparison"/> lets it retry ignoring case.
+    /// </summary>
+    public bool IsNamedBy(string normalizedPath, StringComparison comparison = StringComparison.Ordinal) =>
+        string.Equals(SourcePath, normalizedPath, comparison) || (FullPath != null && string.Equals(FullPath, normalizedPath, comparison));
+
     public byte[]? FindPart(string name)
     {
         foreach (var part in Parts)

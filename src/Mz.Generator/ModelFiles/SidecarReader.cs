@@ -13,6 +13,8 @@ namespace Mz.Generator.ModelFiles;
 /// format: onnx
 /// source: models/digits.onnx
 /// resource: Mz.Weights.0123456789abcdef0123456789abcdef.onnx   (only for models above MzInlineWeightsMaxBytes)
+/// path: /home/me/app/models/digits.onnx   (the absolute path, for attributes that name the file that way)
+/// stamp: 28039:638712345678901234;   (sizes and write times at encoding: Mz.targets' freshness check)
 ///
 /// @ main 28039 &lt;sha256&gt;
 /// &lt;base64 lines&gt;
@@ -69,6 +71,7 @@ public static class SidecarReader
             return new ModelFile(path, Get(headers, "kind", "model"), Get(headers, "format", "onnx"), main, parts.ToEquatableArray(), null)
             {
                 ResourceName = headers.TryGetValue("resource", out var resource) && resource.Length > 0 ? resource : null,
+                FullPath = headers.TryGetValue("path", out var fullPath) && fullPath.Length > 0 ? NormalizePath(fullPath) : null,
             };
         }
         catch (FormatException e)

@@ -17,7 +17,8 @@ public static class SidecarWriter
     /// </summary>
     public static string ResourceNameFor(string sha256) => "Mz.Weights." + sha256.Substring(0, 32).ToLowerInvariant() + ".onnx";
 
-    public static string Write(string sourcePath, string kind, string format, byte[] main, IEnumerable<KeyValuePair<string, byte[]>>? parts = null, string? resourceName = null)
+    public static string Write(string sourcePath, string kind, string format, byte[] main, IEnumerable<KeyValuePair<string, byte[]>>? parts = null, string? resourceName = null,
+        string? fullPath = null)
     {
         var text = new StringBuilder();
         text.Append(SidecarReader.Magic).Append('\n');
@@ -25,6 +26,7 @@ public static class SidecarWriter
         text.Append("format: ").Append(format).Append('\n');
         text.Append("source: ").Append(sourcePath).Append('\n');
         if (resourceName != null) text.Append("resource: ").Append(resourceName).Append('\n');
+        if (fullPath != null) text.Append("path: ").Append(fullPath).Append('\n');
         text.Append('\n');
         AppendSection(text, "main", main);
         if (parts != null)

@@ -44,7 +44,7 @@ internal sealed class CalibrationRows
                 "calibration rows come from a NumPy file: name an .npz (with ':key', default x) or an .npy file"));
             return null;
         }
-        var file = files.FirstOrDefault(f => f.Kind == "calibration" && string.Equals(f.SourcePath, normalized, StringComparison.Ordinal));
+        var file = files.FirstOrDefault(f => f.Kind == "calibration" && f.IsNamedBy(normalized));
         if (file == null)
         {
             var known = files.Where(f => f.Kind == "calibration").Select(f => f.SourcePath).OrderBy(p => p, StringComparer.Ordinal).ToList();

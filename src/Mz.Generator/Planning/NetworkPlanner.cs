@@ -35,8 +35,8 @@ public static class NetworkPlanner
         var location = declaration.AttributeLocation;
         string requested = declaration.IsDeclaredNetwork ? declaration.WeightsPath : declaration.ModelPath;
         string path = SidecarReader.NormalizePath(requested);
-        var file = files.FirstOrDefault(f => f.Kind == "model" && string.Equals(f.SourcePath, path, StringComparison.Ordinal))
-            ?? files.FirstOrDefault(f => f.Kind == "model" && string.Equals(f.SourcePath, path, StringComparison.OrdinalIgnoreCase));
+        var file = files.FirstOrDefault(f => f.Kind == "model" && f.IsNamedBy(path))
+            ?? files.FirstOrDefault(f => f.Kind == "model" && f.IsNamedBy(path, StringComparison.OrdinalIgnoreCase));
         if (file == null)
         {
             var known = files.Where(f => f.Kind == "model").Select(f => f.SourcePath).OrderBy(p => p, StringComparer.Ordinal).ToList();

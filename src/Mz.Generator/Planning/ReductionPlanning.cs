@@ -61,6 +61,7 @@ internal static class ReductionPlanning
 
         cancellationToken.ThrowIfCancellationRequested();
         var outcome = Cache.GetOrAdd(searchKey, () => Search(view, rows, distinctRows, request, cancellationToken));
+        if (outcome.Problem != null) return Unavailable(key, summary, fullMultiplyAdds, outcome.Problem, report: true, declaration, location, diagnostics);
         var guard = outcome.Network != null && request.Guard ? outcome.Guard : null;
         summary = outcome.Summary;
         if (guard != null)
@@ -108,10 +109,16 @@ internal static class ReductionPlanning
             : "";
         diagnostics.Add(DiagnosticInfo.Create(MzDiagnostics.ReductionChosen, location, declaration.FullName,
             cost.ToString(c), summary.FullMacCount.ToString(c), ((double)summary.FullMacCount / cost).ToString("F2", c),
-            summary.Rank.ToString(c), summary.MemoryLength.ToString(c), summary.Depth.ToString(c), summary.HiddenUnits.ToString(c),
+            summary.Rank.ToString(c), summary.MemoryLength.ToString(c), summary.Depth.ToString(c), StageUnits(summary),
             $"{summary.ValidationError.ToString("G4", c)} on the held-out validation rows and {summary.FitError.ToString("G4", c)} on the fit rows", GateText(request), classifier + ablation + guarded));
         return plan;
     }
+
+    /// <summary>The hidden units each stage evaluates, in order ("affine" for a stage replaced by a fitted map).</summary>
+    private static string StageUnits(ReductionSummary summary) =>
+        summary.StageHiddenUnits.Length == 0
+            ? summary.HiddenUnits.ToString(CultureInfo.InvariantCulture)
+            : string.Join(", ", summary.StageHiddenUnits.Select(j => j == 0 ? "affine" : j.ToString(CultureInfo.InvariantCulture)));
 
     /// <summary>The error a model must stay within, as messages quote it: the tolerance, divided by the margin when one is set.</summary>
     private static string GateText(ReductionRequest request)
@@ -129,6 +136,11 @@ internal static class ReductionPlanning
         int width = view.InputWidth;
         var inputs = Matrix<double>.Build.Dense(distinctRows.Length, width, (i, j) => array.Data[(long)distinctRows[i] * width + j]);
         var calibration = new ReductionCalibration(view, inputs, ValidationFraction, seed: 1);
+        if (calibration.Problem != null)
+        {
+            var none = new ReductionResult("mz", request.Tolerance, null, Array.Empty<ReductionCandidate>(), calibration.FullMacCount);
+            return new ReductionOutcome(none, null, inputs, Summarise(none, none, calibration, request)) { Problem = calibration.Problem };
+        }
         var basis = request.Basis switch { "Gradient" => BasisKind.Gradient, "Pca" => BasisKind.Pca, _ => BasisKind.Balanced };
         var options = MzReducerOptions.StandardSearch(request.MaxMemory, basis, request.HyperReduction, request.Margin);
         // The K = 0 ablation first (what the memory terms are measured against); the search with memory then reuses
@@ -228,4 +240,7 @@ internal sealed class ReductionOutcome
     public Matrix<double> Inputs { get; }
 
     public ReductionSummary Summary { get; }
+
+    /// <summary>Why the calibration rows could not calibrate any reduction (nothing was searched), or null.</summary>
+    public string? Problem { get; init; }
 }

@@ -64,6 +64,33 @@ public sealed class GeneratorDiagnosticsTests
         Assert.Contains("models/other.onnx", diagnostic.GetMessage());
     }
 
+    /// <summary>
+    /// An attribute may spell the path as the file system would: "./", doubled slashes, "dir/../", backslashes, or the
+    /// file's absolute path (the sidecar records it). Each finds the one file; a different file still gets MZ0101.
+    /// </summary>
+    [Theory]
+    [InlineData("models/net.onnx", true)]
+    [InlineData("./models//net.onnx", true)]
+    [InlineData("models/../models/./net.onnx", true)]
+    [InlineData("models\\net.onnx", true)]
+    [InlineData("/home/dev/app/models/net.onnx", true)]
+    [InlineData("/home/dev/other/models/net.onnx", false)]
+    [InlineData("../models/net.onnx", false)]
+    public void ModelPathsAreComparedAfterNormalisingAndByAbsolutePath(string attributePath, bool found)
+    {
+        var run = new GeneratorHarness()
+            .AddSource($$"""
+                using Mz;
+                namespace Samples;
+                [MzNetwork(@"{{attributePath}}")]
+                public static partial class DigitsNet { }
+                """)
+            .AddModel("models/net.onnx", DigitsMlp, fullPath: "/home/dev/app/models/net.onnx")
+            .Run();
+        Assert.Equal(!found, run.GeneratorDiagnostics.Any(d => d.Id == "MZ0101"));
+        Assert.Equal(found, run.GeneratedSources.Any(s => s.HintName.EndsWith("DigitsNet.Mz.g.cs", StringComparison.Ordinal)));
+    }
+
     [Theory]
     [InlineData(10)]
     [InlineData(1000)]

@@ -45,7 +45,8 @@ public sealed class GeneratorHarness
     public GeneratorHarness AddSource(string source) { Sources.Add(source); return this; }
 
     /// <summary>Adds a model as MSBuild would: a sidecar whose header names <paramref name="projectPath"/>.</summary>
-    public GeneratorHarness AddModel(string projectPath, byte[] bytes, string kind = "model", string format = "onnx", IEnumerable<KeyValuePair<string, byte[]>>? parts = null)
+    public GeneratorHarness AddModel(string projectPath, byte[] bytes, string kind = "model", string format = "onnx", IEnumerable<KeyValuePair<string, byte[]>>? parts = null,
+        string? fullPath = null)
     {
         string? resource = null;
         if (kind == "model" && bytes.Length > InlineWeightsMaxBytes)
@@ -58,7 +59,7 @@ public sealed class GeneratorHarness
                 Resources.Add(new ResourceDescription(resource, () => new MemoryStream(bytes, writable: false), isPublic: true));
             }
         }
-        AdditionalTexts.Add(new InMemoryAdditionalText("/obj/mz/" + projectPath.Replace('/', '_') + ".mz.txt", SidecarWriter.Write(projectPath, kind, format, bytes, parts, resource)));
+        AdditionalTexts.Add(new InMemoryAdditionalText("/obj/mz/" + projectPath.Replace('/', '_') + ".mz.txt", SidecarWriter.Write(projectPath, kind, format, bytes, parts, resource, fullPath)));
         return this;
     }
 

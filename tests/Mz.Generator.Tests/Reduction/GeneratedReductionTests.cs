@@ -300,14 +300,16 @@ public sealed class GeneratedReductionTests
         Assert.Contains($"guard's checks are {net.Summary.GuardMacCount} of those", chosenInfo.GetMessage());
     }
 
-    [Fact]
-    public void ReductionWithoutCalibrationRowsIsAnArgumentError()
+    [Theory]
+    [InlineData("", "add Calibration = \"data/train.npz:x\" to [MzNetwork]")]
+    [InlineData(", Calibration = \" \"", "[MzNetwork]'s Calibration is empty")]
+    public void ReductionWithoutCalibrationRowsIsAnArgumentError(string calibration, string message)
     {
         var run = new GeneratorHarness()
-            .AddSource("""
+            .AddSource($$"""
                 using Mz;
                 namespace R;
-                [MzNetwork("m.onnx")]
+                [MzNetwork("m.onnx"{{calibration}})]
                 [MzReduce(Tolerance = 0.01)]
                 public static partial class Net { }
                 """)
@@ -315,6 +317,7 @@ public sealed class GeneratedReductionTests
             .Run();
         var error = Assert.Single(run.AnalyzerDiagnostics(), d => d.Id == "MZ0003");
         Assert.Contains("MzReduce.Calibration", error.GetMessage());
+        Assert.Contains(message, error.GetMessage());
         Assert.Contains("[MzReduce(Tolerance = 0.01)]", error.Location.SourceTree!.ToString().Substring(error.Location.SourceSpan.Start - 1, 29));
     }
 
@@ -447,6 +450,40 @@ public sealed class GeneratedReductionTests
         var net = new ReducedEntryPoints(run.EmitAndLoad(), "R.Net");
         Assert.False(net.IsReduced);
         Assert.Equal(net.Full.PredictRows(row), net.ReducedRows(row));
+    }
+
+    /// <summary>
+    /// Rows scaled far below what the network reads (×1e-22: every pre-activation rounds to its bias) give every fit row
+    /// the same layer state: nothing to fit, so MZ0406 says why and PredictReduced is the full network, never a crash.
+    /// </summary>
+    [Fact]
+    public void RowsThatCannotMoveTheNetworkAreDiagnosedAndKeepTheFullNetwork()
+    {
+        var x = new TrainedModel("cancer-mlp").Reference["x"].ToSingles();
+        int count = x.Length / 30;
+        var rows = new Mz.Benchmarks.Models.NpzWriter().Add("x", x.Select(v => v * 1e-22).ToArray(), count, 30).ToArray();
+        var run = Reduce("Tolerance = 0.05", "Net", new TrainedModel("cancer-mlp").OnnxBytes, rows);
+        Assert.DoesNotContain(run.GeneratorDiagnostics, d => d.Id == "MZ0999" || d.Severity == DiagnosticSeverity.Error);
+        var warning = Assert.Single(run.GeneratorDiagnostics, d => d.Id == "MZ0406");
+        Assert.Contains("fit rows give the same layer-", warning.GetMessage());
+        var net = new ReducedEntryPoints(run.EmitAndLoad(), "R.Net");
+        Assert.False(net.IsReduced);
+        var some = x.Take(30 * 4).ToArray();
+        Assert.Equal(net.Full.PredictRows(some), net.ReducedRows(some));
+    }
+
+    /// <summary>Values beyond float32 (which the generated inputs cannot hold, and whose squares overflow the analysis) are a calibration error naming the first row.</summary>
+    [Fact]
+    public void CalibrationValuesBeyondTheFloat32RangeAreRefused()
+    {
+        var x = new TrainedModel("cancer-mlp").Reference["x"].ToSingles();
+        int count = x.Length / 30;
+        var rows = new Mz.Benchmarks.Models.NpzWriter().Add("x", x.Select((v, i) => i >= 30 * 7 ? v * 1e150 : v).ToArray(), count, 30).ToArray();
+        var run = Reduce("Tolerance = 0.05", "Net", new TrainedModel("cancer-mlp").OnnxBytes, rows);
+        Assert.DoesNotContain(run.GeneratorDiagnostics, d => d.Id == "MZ0999");
+        var error = Assert.Single(run.GeneratorDiagnostics, d => d.Id == "MZ0106");
+        Assert.Contains($"{count - 7} of {count} rows of 'x' hold values beyond the float32 range", error.GetMessage());
+        Assert.Contains("first: row 7", error.GetMessage());
     }
 
     /// <summary>

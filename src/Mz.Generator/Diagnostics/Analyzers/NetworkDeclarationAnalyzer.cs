@@ -17,7 +17,7 @@ public sealed class NetworkDeclarationAnalyzer : DiagnosticAnalyzer
 {
     public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(
         MzDiagnostics.ClassNotPartial, MzDiagnostics.GenericContainer, MzDiagnostics.InvalidAttributeArgument, MzDiagnostics.ClassNotStatic,
-        MzDiagnostics.InvalidNoise, MzDiagnostics.MissingNetworkAttribute);
+        MzDiagnostics.InvalidNoise, MzDiagnostics.MissingNetworkAttribute, MzDiagnostics.GeneratedNameClash);
 
     /// <summary>Attributes that only mean something next to [MzNetwork] on the same class.</summary>
     private static readonly string[] CompanionAttributes =
