@@ -101,6 +101,44 @@ public sealed class AnalyzerTests
         Assert.Contains("multiple of 64", diagnostics[2].GetMessage());
     }
 
+    /// <summary>
+    /// A local initialised with a constant length and never reassigned counts as that length; batch spans that hold
+    /// different numbers of rows are flagged at the one that disagrees with the first.
+    /// </summary>
+    [Fact]
+    public void LocalsOfConstantLengthAndMismatchedRowCountsArePointedAt()
+    {
+        var run = Run("""
+            using System;
+            using Mz;
+            [MzNetwork("m.onnx")]
+            public static partial class Net { }
+            public static class Use
+            {
+                public static void Call(float[] given)
+                {
+                    Span<float> y = stackalloc float[3];
+                    Net.Predict(new float[64], y);
+                    var rows = new float[64 * 2];
+                    Net.PredictBatch(rows, new float[30]);
+                    Net.PredictBatch(rows, new float[20]);
+                    var moved = new float[5];
+                    moved = given;
+                    Net.Predict(new float[64], moved);
+                    var resized = new float[5];
+                    Array.Resize(ref resized, 10);
+                    Net.Predict(new float[64], resized);
+                }
+            }
+            """);
+        var diagnostics = run.AnalyzerDiagnostics().OrderBy(d => d.Location.SourceSpan.Start).ToList();
+        Assert.Equal(new[] { "MZ0005", "MZ0005" }, diagnostics.Select(d => d.Id));
+        Assert.Equal("y", Located(diagnostics[0]));
+        Assert.Contains("gets 3 values", diagnostics[0].GetMessage());
+        Assert.Equal("new float[30]", Located(diagnostics[1]));
+        Assert.Contains("needs 20 (2 rows of 10, as many rows as 'inputs' holds)", diagnostics[1].GetMessage());
+    }
+
     /// <summary>The reduced and parallel entry points take the same spans as Predict and PredictBatch, and get the same check.</summary>
     [Fact]
     public void WrongConstantLengthsArePointedAtInEveryEntryPoint()

@@ -37,6 +37,9 @@ public sealed class SpanLengthAnalyzer : DiagnosticAnalyzer
         int inputCount = method.Parameters.Count(p => p.Type.Name == "ReadOnlySpan");
         int spans = method.Parameters.Count(p => p.Type.Name is "ReadOnlySpan" or "Span");
         bool single = spans == 2;
+        var c = System.Globalization.CultureInfo.InvariantCulture;
+        // Batch spans of whole rows: the first one fixes the row count the others must hold.
+        (string Name, int Rows)? firstRows = null;
         foreach (var argument in invocation.ArgumentList.Arguments)
         {
             var parameter = argument.NameColon != null
@@ -52,10 +55,17 @@ public sealed class SpanLengthAnalyzer : DiagnosticAnalyzer
             if (sizeField == null) continue;
             int size = (int)sizeField.ConstantValue!;
             bool wrong = batch ? size == 0 || length.Value % size != 0 : length.Value != size;
-            if (!wrong) continue;
-            string need = batch ? $"a multiple of {size} (whole rows)" : size.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            string? need = wrong ? (batch ? $"a multiple of {size} (whole rows)" : size.ToString(c)) : null;
+            if (!wrong && batch)
+            {
+                int rows = length.Value / size;
+                if (firstRows == null) firstRows = (parameter.Name, rows);
+                else if (rows != firstRows.Value.Rows)
+                    need = $"{(firstRows.Value.Rows * size).ToString(c)} ({firstRows.Value.Rows.ToString(c)} rows of {size.ToString(c)}, as many rows as '{firstRows.Value.Name}' holds)";
+            }
+            if (need == null) continue;
             context.ReportDiagnostic(Diagnostic.Create(MzDiagnostics.SpanLengthMismatch, argument.GetLocation(),
-                parameter.Name, length.Value.ToString(System.Globalization.CultureInfo.InvariantCulture), network.Name + "." + method.Name, need));
+                parameter.Name, length.Value.ToString(c), network.Name + "." + method.Name, need));
         }
     }
 
@@ -72,9 +82,32 @@ public sealed class SpanLengthAnalyzer : DiagnosticAnalyzer
                 return Constant(arrayType.RankSpecifiers[0].Sizes.FirstOrDefault(), model, ct);
             case ImplicitArrayCreationExpressionSyntax implicitArray:
                 return implicitArray.Initializer.Expressions.Count;
+            case IdentifierNameSyntax name:
+                return LocalLength(name, model, ct);
             default:
                 return null;
         }
+    }
+
+    /// <summary>
+    /// The constant length a local was initialised with (<c>Span&lt;float&gt; y = stackalloc float[3];</c>), when nothing in
+    /// its method assigns it again or passes it by ref or out; otherwise unknown.
+    /// </summary>
+    private static int? LocalLength(IdentifierNameSyntax name, SemanticModel model, System.Threading.CancellationToken ct)
+    {
+        if (model.GetSymbolInfo(name, ct).Symbol is not ILocalSymbol local) return null;
+        if (local.DeclaringSyntaxReferences.FirstOrDefault()?.GetSyntax(ct) is not VariableDeclaratorSyntax { Initializer: { } initializer } declarator) return null;
+        if (initializer.Value is IdentifierNameSyntax) return null;
+        var body = declarator.Ancestors().FirstOrDefault(a => a is BaseMethodDeclarationSyntax or LocalFunctionStatementSyntax or AccessorDeclarationSyntax
+            or AnonymousFunctionExpressionSyntax or GlobalStatementSyntax or CompilationUnitSyntax);
+        if (body == null) return null;
+        bool Names(ExpressionSyntax e) => e is IdentifierNameSyntax id && id.Identifier.ValueText == local.Name && SymbolEqualityComparer.Default.Equals(model.GetSymbolInfo(id, ct).Symbol, local);
+        foreach (var node in body.DescendantNodes())
+        {
+            if (node is AssignmentExpressionSyntax assignment && Names(assignment.Left)) return null;
+            if (node is ArgumentSyntax { RefKindKeyword.RawKind: not 0 } byRef && !byRef.RefKindKeyword.IsKind(SyntaxKind.InKeyword) && Names(byRef.Expression)) return null;
+        }
+        return ConstantLength(initializer.Value, model, ct);
     }
 
     private static int? Constant(ExpressionSyntax? size, SemanticModel model, System.Threading.CancellationToken ct) =>
