@@ -21,13 +21,19 @@ public static class CheckCommand
             "Compile ONNX models through the Mz generator, run the generated code and compare with reference outputs. " +
             "Int64 shape inputs become initializers; float16 inputs/outputs are passed as float (computed in float32, rounded once to float16 for the comparison).")
         { paths };
-        command.SetAction(result => Run(result.GetValue(paths) ?? Array.Empty<string>(), Console.Out));
+        command.SetAction(result => Run(result.GetValue(paths) ?? Array.Empty<string>(), Console.Out, Console.Error));
         return command;
     }
 
-    /// <summary>Prints one line per case and the summary; exit code 0 only when nothing failed.</summary>
-    public static int Run(IReadOnlyList<string> paths, TextWriter output)
+    /// <summary>Prints one line per case and the summary; exit code 0 only when nothing failed, 2 when a path is empty.</summary>
+    public static int Run(IReadOnlyList<string> paths, TextWriter output, TextWriter? error = null)
     {
+        // An empty path would otherwise crash Path.GetFullPath; it is a mistake in the command, not a failed case.
+        if (paths.Any(string.IsNullOrWhiteSpace))
+        {
+            (error ?? output).WriteLine("check: a path is empty; expected a folder or " + InputPaths.OnnxFile);
+            return 2;
+        }
         var summary = CheckSummary.Empty;
         foreach (var path in paths)
         {

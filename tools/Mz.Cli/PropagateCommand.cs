@@ -16,9 +16,9 @@ public static class PropagateCommand
     public static Command Create()
     {
         var model = new Argument<string>("model") { Description = "The ONNX model (noise-free graph; noise is added after every hidden layer or residual block)" };
-        var noise = new Option<double>("--noise") { Description = "Standard deviation σ of the additive Gaussian noise", Required = true };
+        var noise = new Option<double>("--noise") { Description = "Standard deviation σ of the additive Gaussian noise", Required = true, CustomParser = NumberOptions.Real };
         var input = new Option<string>("--input") { Description = "The input row, comma-separated (e.g. 0.5,-0.25)", Required = true };
-        var samples = new Option<long>("--samples") { Description = "Monte Carlo samples", DefaultValueFactory = _ => 100_000 };
+        var samples = new Option<long>("--samples") { Description = "Monte Carlo samples", DefaultValueFactory = _ => 100_000, CustomParser = NumberOptions.Long };
         var plots = new Option<string?>("--plots") { Description = "Folder for PNG plots: state densities after selected layers from the input point and from an input distribution, memory norm vs lag" };
         var inputSample = new Option<string?>("--input-sample")
         {
@@ -34,8 +34,10 @@ public static class PropagateCommand
         double[] input;
         try { input = inputText.Split(',').Select(v => double.Parse(v.Trim(), NumberStyles.Float, CultureInfo.InvariantCulture)).ToArray(); }
         catch (FormatException) { error.WriteLine($"propagate: --input must be comma-separated numbers, got '{inputText}'"); return 2; }
-        if (!(sigma >= 0) || double.IsInfinity(sigma)) { error.WriteLine($"propagate: --noise must be a finite σ ≥ 0, got {sigma}"); return 2; }
+        if (!(sigma >= 0) || double.IsInfinity(sigma)) { error.WriteLine(FormattableString.Invariant($"propagate: --noise must be a finite σ ≥ 0, got {sigma}")); return 2; }
         if (samples < 2) { error.WriteLine("propagate: --samples must be at least 2"); return 2; }
+        string? modelProblem = InputPaths.Problem(modelPath, "the model path", InputPaths.OnnxFile);
+        if (modelProblem != null) { error.WriteLine("propagate: " + modelProblem); return 2; }
 
         // Read the input sample first: a bad file should fail before minutes of estimation, not after.
         InputDistribution? distribution = null;

@@ -21,8 +21,8 @@ public static class ReduceCommand
     {
         var model = new Argument<string>("model") { Description = "The ONNX model to reduce (an MLP or residual MLP)" };
         var calibration = new Option<string>("--calibration") { Description = "Calibration rows: an .npy, or an .npz with ':key' (default key x); 20 % are held out for validation", Required = true };
-        var tolerance = new Option<double>("--tolerance") { Description = "Relative L2 output error allowed on the validation rows", Required = true };
-        var maxMemory = new Option<int>("--max-memory") { Description = "Largest memory length K searched (default 2, as [MzReduce])", DefaultValueFactory = _ => 2 };
+        var tolerance = new Option<double>("--tolerance") { Description = "Relative L2 output error allowed on the validation rows", Required = true, CustomParser = NumberOptions.Real };
+        var maxMemory = new Option<int>("--max-memory") { Description = "Largest memory length K searched (default 2, as [MzReduce])", DefaultValueFactory = _ => 2, CustomParser = NumberOptions.Int };
         var command = new Command("reduce", "Search MZ-reduced networks under a validation gate and compare them with pruning and SVD baselines") { model, calibration, tolerance, maxMemory };
         command.SetAction(result => Run(result.GetValue(model)!, result.GetValue(calibration)!, result.GetValue(tolerance), result.GetValue(maxMemory), Console.Out, Console.Error));
         return command;
@@ -30,8 +30,8 @@ public static class ReduceCommand
 
     public static int Run(string modelPath, string calibration, double tolerance, int maxMemory, TextWriter output, TextWriter error)
     {
-        if (!(tolerance > 0) || double.IsInfinity(tolerance)) { error.WriteLine($"reduce: --tolerance must be a positive number, got {tolerance}"); return 2; }
-        if (tolerance >= 1) { error.WriteLine($"reduce: --tolerance must be below 1 (a relative error of 1 is what an all-zero output already has), got {tolerance}"); return 2; }
+        if (!(tolerance > 0) || double.IsInfinity(tolerance)) { error.WriteLine(FormattableString.Invariant($"reduce: --tolerance must be a positive number, got {tolerance}")); return 2; }
+        if (tolerance >= 1) { error.WriteLine(FormattableString.Invariant($"reduce: --tolerance must be below 1 (a relative error of 1 is what an all-zero output already has), got {tolerance}")); return 2; }
         if (maxMemory < 0 || maxMemory > 8) { error.WriteLine($"reduce: --max-memory must be between 0 and 8, got {maxMemory}"); return 2; }
 
         CalibratedNetwork network;
@@ -49,6 +49,7 @@ public static class ReduceCommand
         {
             view = LayerView.FromGraph(network.Graph);
             var split = new ReductionCalibration(view, inputs, validationFraction: 0.2, seed: 1);
+            if (split.Problem != null) { error.WriteLine("reduce: " + split.Problem); return 2; }
             study = ReductionStudy.Run(split, tolerance, new ReductionStudyOptions
             {
                 // The same search the build-time [MzReduce] runs.

@@ -40,6 +40,7 @@ public static class GeneratedMemberNames
         if (calibrated) names.UnionWith(Calibrated);
         if (reduced) names.UnionWith(Reduced);
         if (reduced && guarded) names.UnionWith(Guarded);
+        if (reduced && maxThreads > 1) names.Add("PredictReducedBatchOnThisThread");
         if (noisy) names.UnionWith(Noisy);
         return names;
     }

@@ -138,7 +138,7 @@ public static class NetworkEmitter
     }
 
     /// <summary>Threads the generated PredictBatch itself uses ([MzNetwork(MaxThreads = n)]): 1 unless asked, and only for one input and one output.</summary>
-    private static int BatchThreads(NetworkPlan plan, bool single) => single && plan.HasBatch && plan.Declaration.MaxThreads > 1 ? plan.Declaration.MaxThreads : 1;
+    public static int BatchThreads(NetworkPlan plan, bool single) => single && plan.HasBatch && plan.Declaration.MaxThreads > 1 ? plan.Declaration.MaxThreads : 1;
 
     /// <summary>The single-threaded batch body when PredictBatch itself may use several threads.</summary>
     private const string BatchOnThisThread = "PredictBatchOnThisThread";
@@ -218,9 +218,12 @@ public static class NetworkEmitter
     public const long ParallelMinMultiplyAdds = 2_000_000;
 
     /// <summary>The smallest batch a PredictBatch with MaxThreads splits: 64 rows, or more for small networks, in whole 8-row tiles.</summary>
-    private static long ParallelBatchMinRows(NetworkPlan plan)
+    private static long ParallelBatchMinRows(NetworkPlan plan) => ParallelBatchMinRows(plan.MultiplyAdds);
+
+    /// <summary>The same threshold for a network of <paramref name="multiplyAdds"/> per row (the reduced one has fewer).</summary>
+    public static long ParallelBatchMinRows(long multiplyAdds)
     {
-        long perRow = Math.Max(1, plan.MultiplyAdds);
+        long perRow = Math.Max(1, multiplyAdds);
         long rows = Math.Max(ParallelMinRows, (ParallelMinMultiplyAdds + perRow - 1) / perRow);
         return Math.Min((rows + 7) / 8 * 8, int.MaxValue / 2);
     }

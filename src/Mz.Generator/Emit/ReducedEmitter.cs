@@ -87,6 +87,20 @@ public static class ReducedEmitter
         }
     }
 
+    /// <summary>The single-threaded reduced batch that the parallel path hands each row range to.</summary>
+    private const string ReducedBatchOnThisThread = "PredictReducedBatchOnThisThread";
+
+    /// <summary>The reduced batch walked in chunks of ReducedChunkRows; lengths already checked, rows in scope.</summary>
+    private static void WriteReducedChunkLoop(SourceWriter writer, string input, string output)
+    {
+        writer.Line("// Walk the batch in chunks so per-thread scratch stays bounded.");
+        using (writer.Block("for (int start = 0; start < rows; start += ReducedChunkRows)"))
+        {
+            writer.Line("int count = global::System.Math.Min(ReducedChunkRows, rows - start);");
+            writer.Line($"RunReduced({input}s.Slice(start * InputSize, count * InputSize), {output}s.Slice(start * OutputSize, count * OutputSize), count);");
+        }
+    }
+
     private static void WriteParamDocs(SourceWriter writer, NetworkPlan plan, string suffix)
     {
         bool single = plan.Inputs.Count == 1 && plan.Outputs.Count == 1;
@@ -137,7 +151,18 @@ public static class ReducedEmitter
         }
         writer.Line();
 
-        writer.Line("/// <summary>Runs the MZ-reduced network on consecutive rows; the row count follows from the input length.</summary>");
+        // [MzNetwork(MaxThreads = n)] makes PredictBatch parallel; the reduced batch follows it, from its own (larger) row threshold.
+        int threads = NetworkEmitter.BatchThreads(plan, single: plan.Inputs.Count == 1 && plan.Outputs.Count == 1);
+        long parallelRows = NetworkEmitter.ParallelBatchMinRows(reduced.MultiplyAdds);
+        if (threads > 1)
+        {
+            writer.Line("/// <summary>");
+            writer.Line($"/// Runs the MZ-reduced network on consecutive rows; the row count follows from the input length. Batches of {N(parallelRows)} rows");
+            writer.Line($"/// or more are split over up to {N(threads)} threads ([MzNetwork(MaxThreads = {N(threads)})]); the results are bit-identical either way.");
+            writer.Line("/// </summary>");
+        }
+        else
+            writer.Line("/// <summary>Runs the MZ-reduced network on consecutive rows; the row count follows from the input length.</summary>");
         WriteParamDocs(writer, plan, "s");
         writer.Line("/// <exception cref=\"global::System.ArgumentException\">A length is not a whole number of rows or the spans disagree on the row count.</exception>");
         writer.Line(EmitterContext.GeneratedCode);
@@ -147,14 +172,30 @@ public static class ReducedEmitter
             NetworkEmitter.WriteRowCount(writer, input + "s", "InputSize");
             NetworkEmitter.WriteBatchCheck(writer, output + "s", "OutputSize");
             writer.Line();
-            writer.Line("// Walk the batch in chunks so per-thread scratch stays bounded.");
-            using (writer.Block("for (int start = 0; start < rows; start += ReducedChunkRows)"))
+            if (threads > 1)
             {
-                writer.Line("int count = global::System.Math.Min(ReducedChunkRows, rows - start);");
-                writer.Line($"RunReduced({input}s.Slice(start * InputSize, count * InputSize), {output}s.Slice(start * OutputSize, count * OutputSize), count);");
+                writer.Line("// Large batches: the caller and thread-pool helpers take row chunks, each run by the single-threaded code.");
+                using (writer.Block($"if (rows >= {N(parallelRows)})"))
+                {
+                    writer.Line($"global::Mz.Kernels.MzParallel.ForRows<{t}>({input}s, {output}s, InputSize, OutputSize, {N(threads)}, {ReducedBatchOnThisThread});");
+                    writer.Line("return;");
+                }
+                writer.Line($"{ReducedBatchOnThisThread}({input}s, {output}s);");
             }
+            else WriteReducedChunkLoop(writer, input, output);
         }
         writer.Line();
+        if (threads > 1)
+        {
+            writer.Line("/// <summary>PredictReducedBatch on the calling thread only; lengths were checked by the caller.</summary>");
+            writer.Line(EmitterContext.GeneratedCode);
+            using (writer.Block($"private static void {ReducedBatchOnThisThread}(global::System.ReadOnlySpan<{t}> {input}s, global::System.Span<{t}> {output}s)"))
+            {
+                writer.Line($"int rows = {input}s.Length / InputSize;");
+                WriteReducedChunkLoop(writer, input, output);
+            }
+            writer.Line();
+        }
 
         writer.Line("/// <summary>Evaluates <paramref name=\"rows\"/> rows (at most ReducedChunkRows) of the reduced network; lengths were checked by the caller.</summary>");
         writer.Line(EmitterContext.GeneratedCode);

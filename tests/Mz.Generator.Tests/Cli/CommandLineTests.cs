@@ -73,6 +73,23 @@ public sealed class CommandLineTests
         finally { File.Delete(file); }
     }
 
+    /// <summary>Rows too small to move the network (×1e-22) are refused with the build's reason, not a stack trace.</summary>
+    [Fact]
+    public void RowsThatCannotMoveTheNetworkAreRefused()
+    {
+        var x = new TrainedModel("cancer-mlp").Reference["x"].Data;
+        string file = Path.Combine(Path.GetTempPath(), "mz-rows-" + Guid.NewGuid().ToString("N") + ".npz");
+        try
+        {
+            File.WriteAllBytes(file, new Mz.Benchmarks.Models.NpzWriter().Add("x", x.Select(v => v * 1e-22).ToArray(), x.Length / 30, 30).ToArray());
+            var error = new StringWriter();
+            Assert.Equal(2, ReduceCommand.Run(Model("cancer-mlp"), file + ":x", 0.05, 1, new StringWriter(), error));
+            Assert.StartsWith("reduce: all ", error.ToString());
+            Assert.Contains("fit rows give the same layer-", error.ToString());
+        }
+        finally { File.Delete(file); }
+    }
+
     /// <summary>
     /// A binary classifier with one sigmoid output has a decision (p ≥ ½) to agree on, so the study reports its
     /// agreement rather than NA; cancer-mlp's reduction at 2 % keeps almost every decision of the full network.

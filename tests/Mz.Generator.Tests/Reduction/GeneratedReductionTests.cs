@@ -453,6 +453,35 @@ public sealed class GeneratedReductionTests
     }
 
     /// <summary>
+    /// With [MzNetwork(MaxThreads = 2)] PredictReducedBatch splits large batches over threads, as PredictBatch does, and
+    /// returns the row-by-row results bit for bit (guarded rows falling back to the full network included).
+    /// </summary>
+    [Fact]
+    public void ReducedBatchUsesTheThreadsPredictBatchMayUse()
+    {
+        var x = new TrainedModel("cancer-mlp").Reference["x"].ToSingles();
+        int count = x.Length / 30;
+        var rows = new Mz.Benchmarks.Models.NpzWriter().Add("x", x, count, 30).ToArray();
+        var run = new GeneratorHarness()
+            .AddSource("""
+                using Mz;
+                namespace R;
+                [MzNetwork("m.onnx", Calibration = "data/rows.npz:x", MaxThreads = 2)]
+                [MzReduce(Tolerance = 0.05, Guard = true)]
+                public static partial class Net { }
+                """)
+            .AddModel("m.onnx", new TrainedModel("cancer-mlp").OnnxBytes)
+            .AddModel("data/rows.npz", rows, kind: "calibration", format: "npz")
+            .Run();
+        Assert.Contains("MzParallel.ForRows", run.GeneratedSources.Single(s => s.HintName == "R.Net.Mz.Reduced.g.cs").SourceText.ToString());
+        var net = new ReducedEntryPoints(run.EmitAndLoad(), "R.Net");
+        Assert.True(net.IsReduced);
+        // 4,000 rows: well above the parallel threshold; every tenth row pushed out of the calibrated region.
+        var many = Enumerable.Range(0, 4000).SelectMany(i => x.Skip(i % count * 30).Take(30).Select(v => i % 10 == 0 ? v * 50 : v)).ToArray();
+        Assert.Equal(net.ReducedRows(many), net.ReducedBatch(many));
+    }
+
+    /// <summary>
     /// Rows scaled far below what the network reads (×1e-22: every pre-activation rounds to its bias) give every fit row
     /// the same layer state: nothing to fit, so MZ0406 says why and PredictReduced is the full network, never a crash.
     /// </summary>

@@ -38,6 +38,11 @@ public sealed class CalibratedNetwork
 
     public static CalibratedNetwork Load(string modelPath, string calibration)
     {
+        var (file, key) = ArrayReference.Split(calibration);
+        // Both paths are checked before either file is read: an empty --calibration should not wait for the model to load.
+        string? pathProblem = InputPaths.Problem(modelPath, "the model path", InputPaths.OnnxFile) ?? InputPaths.ArrayProblem(calibration, file, "--calibration");
+        if (pathProblem != null) throw new AnalysisInputException(pathProblem);
+
         PreparedGraph graph;
         try { graph = GraphPreparer.Prepare(OnnxModelReader.Read(File.ReadAllBytes(modelPath))); }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or OnnxFormatException or GraphPreparationException)
@@ -45,7 +50,6 @@ public sealed class CalibratedNetwork
             throw new AnalysisInputException($"cannot use model '{modelPath}': {e.Message}");
         }
 
-        var (file, key) = ArrayReference.Split(calibration);
         NpyArray rows;
         try { rows = NpzReader.ReadArray(File.ReadAllBytes(file), file, key); }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or DataFormatException)

@@ -53,6 +53,8 @@ public sealed class InputDistribution
     public static InputDistribution FromSample(string reference, int width)
     {
         var (file, key) = ArrayReference.Split(reference);
+        string? pathProblem = InputPaths.ArrayProblem(reference, file, "--input-sample");
+        if (pathProblem != null) throw new InvalidDataException(pathProblem);
         NpyArray rows;
         try { rows = NpzReader.ReadArray(File.ReadAllBytes(file), file, key); }
         catch (DataFormatException e) { throw new InvalidDataException($"cannot use --input-sample '{reference}': {e.Message}", e); }
