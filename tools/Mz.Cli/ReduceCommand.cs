@@ -28,6 +28,9 @@ public static class ReduceCommand
         return command;
     }
 
+    /// <summary>How often a running search reports that it is still going.</summary>
+    private static readonly TimeSpan ProgressInterval = TimeSpan.FromSeconds(20);
+
     public static int Run(string modelPath, string calibration, double tolerance, int maxMemory, TextWriter output, TextWriter error)
     {
         if (!(tolerance > 0) || double.IsInfinity(tolerance)) { error.WriteLine(FormattableString.Invariant($"reduce: --tolerance must be a positive number, got {tolerance}")); return 2; }
@@ -50,6 +53,11 @@ public static class ReduceCommand
             view = LayerView.FromGraph(network.Graph);
             var split = new ReductionCalibration(view, inputs, validationFraction: 0.2, seed: 1);
             if (split.Problem != null) { error.WriteLine("reduce: " + split.Problem); return 2; }
+            // A long search (large K, an unreachable tolerance) says it is alive every 20 s, on the error stream.
+            var started = System.Diagnostics.Stopwatch.StartNew();
+            using var progress = new System.Threading.Timer(_ =>
+                error.WriteLine(string.Format(CultureInfo.InvariantCulture, "reduce: still searching after {0:F0} s, {1} MZ models built and validated",
+                    started.Elapsed.TotalSeconds, split.EvaluatedModelCount)), null, ProgressInterval, ProgressInterval);
             study = ReductionStudy.Run(split, tolerance, new ReductionStudyOptions
             {
                 // The same search the build-time [MzReduce] runs.

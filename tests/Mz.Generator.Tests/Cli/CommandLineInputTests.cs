@@ -110,6 +110,21 @@ public sealed class CommandLineInputTests
         Assert.Equal(100_000L, propagate.GetValue<long>("--samples"));
     }
 
+    /// <summary>A usage error exits with 2 like every other refusal, naming the problem and the help to read, not printing all of it.</summary>
+    [Fact]
+    public void UsageErrorsExitWithTwoAndPointAtTheHelp()
+    {
+        var output = new StringWriter();
+        var error = new StringWriter();
+        Assert.Equal(2, Program.Run(new[] { "reduce", "m.onnx", "--calibration", "c.npz:x", "--tolerance", "0,05" }, output, error));
+        Assert.Equal("mz: --tolerance: '0,05' is not a number (use a decimal point, e.g. 0.05)\nRun 'mz reduce --help' for the options.\n", error.ToString().Replace("\r\n", "\n"));
+        Assert.Equal("", output.ToString());
+        Assert.Equal(2, Program.Run(Array.Empty<string>(), output, new StringWriter()));
+        var help = new StringWriter();
+        Assert.Equal(0, Program.Run(new[] { "reduce", "--help" }, help, new StringWriter()));
+        Assert.Contains("--max-memory", help.ToString());
+    }
+
     private static ParseResult Parse(string verb, string option, string value)
     {
         var args = verb == "reduce"
