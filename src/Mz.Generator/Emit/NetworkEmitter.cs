@@ -351,7 +351,7 @@ public static class NetworkEmitter
                 break;
             case InputGuardStep g:
                 writer.Line($"{K}ReducedStateGuard.TrackInput<{t}>({g.Input}, {weights}.{g.Directions}, {weights}.{g.Mean}, {weights}.{g.InverseVariances}, {N(g.Rank)}, {N(g.Width)},");
-                writer.Line($"    {FloatFormat.Scalar(g.MahalanobisBound, t)}, {FloatFormat.Scalar(g.ResidualBound, t)}, guardRatios, guardWork);");
+                writer.Line($"    {FloatFormat.Scalar(g.MahalanobisBound, t)}, {FloatFormat.Scalar(g.ResidualBound, t)}, guardRatios, guardWork{(g.InputScale != 1 ? ", inputScale: " + FloatFormat.Scalar(g.InputScale, t) : "")});");
                 break;
             case GuardStep g:
                 writer.Line($"{K}ReducedStateGuard.Track<{t}>({g.State}, {weights}.{g.Whitening}, {weights}.{g.Offset}, {N(g.Rank)}, {FloatFormat.Scalar(g.Bound, t)}, guardRatios, guardWork);");

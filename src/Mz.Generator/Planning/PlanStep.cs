@@ -76,6 +76,8 @@ public sealed record GuardStep(string Comment, string State, long Rank, string W
 /// <summary>
 /// The out-of-distribution check of the input row itself: its Mahalanobis distance on the calibration inputs' Rank
 /// leading principal directions (row-major [Rank, Width]) and its energy outside them, each against its bound.
+/// <see cref="InputScale"/> ≠ 1 scales the centred row first, for inputs whose squares would leave float32's range
+/// (the variances and the residual bound are given in the scaled units).
 /// </summary>
 public sealed record InputGuardStep(string Comment, string Input, long Rank, long Width, string Directions, string Mean, string InverseVariances,
-    double MahalanobisBound, double ResidualBound) : PlanStep(Comment);
+    double MahalanobisBound, double ResidualBound, double InputScale = 1) : PlanStep(Comment);

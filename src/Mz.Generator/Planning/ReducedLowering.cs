@@ -238,9 +238,14 @@ internal sealed class ReducedLowering
             for (int j = 0; j < d; j++) directions[(long)k * d + j] = bound.Directions[k, j];
         string v = AddWeight("GuardInputDirections", $"guard of the input: its {N(q)} leading principal directions on the calibration rows [{N(q)}, {N(d)}], row-major", directions);
         string m = AddWeight("GuardInputMean", $"guard of the input: the calibration mean [{N(d)}]", bound.Mean.ToArray());
-        string l = AddWeight("GuardInputInverseVariances", $"guard of the input: 1 / variance along each direction [{N(q)}]", bound.Variances.Select(x => 1 / x).ToArray());
+        // Inputs of very large or very small magnitude are checked in units of their typical distance from the mean:
+        // squared in float32 they would overflow (or vanish), and every row would look outside the region.
+        double typical = Math.Sqrt(bound.Variances.Sum() + bound.ResidualBound);
+        double scale = typical > 1e6 || typical < 1e-6 ? 1 / typical : 1;
+        string l = AddWeight("GuardInputInverseVariances", $"guard of the input: 1 / variance along each direction [{N(q)}]{(scale != 1 ? ", in units of the input scale" : "")}",
+            bound.Variances.Select(x => 1 / (x * scale * scale)).ToArray());
         _steps.Add(new InputGuardStep("guard: how far the input row is from the calibration rows (Mahalanobis distance on its leading directions, energy outside them)",
-            input, q, d, v, m, l, bound.MahalanobisBound, bound.ResidualBound));
+            input, q, d, v, m, l, bound.MahalanobisBound, bound.ResidualBound * scale * scale, scale));
         _macs += bound.MacCount;
     }
 

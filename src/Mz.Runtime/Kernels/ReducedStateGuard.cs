@@ -37,6 +37,16 @@ public static class ReducedStateGuard
     /// </summary>
     public static void TrackInput<T>(ReadOnlySpan<T> inputs, ReadOnlySpan<T> directions, ReadOnlySpan<T> mean, ReadOnlySpan<T> inverseVariances,
         int rank, int width, T mahalanobisBound, T residualBound, Span<T> ratios, Span<T> work)
+        where T : unmanaged, IFloatingPointIeee754<T> =>
+        TrackInput(inputs, directions, mean, inverseVariances, rank, width, mahalanobisBound, residualBound, ratios, work, T.One);
+
+    /// <summary>
+    /// <see cref="TrackInput{T}(ReadOnlySpan{T}, ReadOnlySpan{T}, ReadOnlySpan{T}, ReadOnlySpan{T}, int, int, T, T, Span{T}, Span{T})"/>
+    /// with c scaled by <paramref name="inputScale"/> after centring, for inputs whose squares would leave T's range;
+    /// the inverse variances and the residual bound are then in the scaled units.
+    /// </summary>
+    public static void TrackInput<T>(ReadOnlySpan<T> inputs, ReadOnlySpan<T> directions, ReadOnlySpan<T> mean, ReadOnlySpan<T> inverseVariances,
+        int rank, int width, T mahalanobisBound, T residualBound, Span<T> ratios, Span<T> work, T inputScale)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         if (width <= 0 || inputs.Length % width != 0) throw new ArgumentException($"inputs hold {inputs.Length} values, not whole rows of {width}", nameof(inputs));
@@ -52,6 +62,7 @@ public static class ReducedStateGuard
         {
             // c = u − mean once; ‖c‖² and p = V c with the vector kernels; then the two parts from the q values of p.
             TensorPrimitives.Subtract(inputs.Slice(m * width, width), mean, centred);
+            if (inputScale != T.One) TensorPrimitives.Multiply(centred, inputScale, centred);
             T energy = TensorPrimitives.Dot<T>(centred, centred);
             NarrowDenseKernel.Forward(centred, directions, default, projected, width, rank);
             T mahalanobis = T.Zero, captured = T.Zero;

@@ -453,6 +453,32 @@ public sealed class GeneratedReductionTests
     }
 
     /// <summary>
+    /// Inputs of magnitude 1e20 (squares beyond float32) are checked in units of their own scale: the calibration rows
+    /// stay inside the guarded region and rows pushed far out still run through the full network.
+    /// </summary>
+    [Fact]
+    public void TheGuardWorksForInputsWhoseSquaresLeaveFloat32()
+    {
+        var x = new TrainedModel("cancer-mlp").Reference["x"].Data;
+        int count = x.Length / 30;
+        var large = x.Select(v => v * 1e20).ToArray();
+        var rows = new Mz.Benchmarks.Models.NpzWriter().Add("x", large, count, 30).ToArray();
+        var run = Reduce("Tolerance = 0.05, Guard = true", "Net", new TrainedModel("cancer-mlp").OnnxBytes, rows);
+        Assert.DoesNotContain(run.GeneratorDiagnostics, d => d.Id == "MZ0999" || d.Severity == DiagnosticSeverity.Error);
+        Assert.Contains("inputScale:", run.GeneratedSources.Single(s => s.HintName == "R.Net.Mz.Reduced.g.cs").SourceText.ToString());
+        var net = new ReducedEntryPoints(run.EmitAndLoad(), "R.Net");
+        Assert.True(net.IsReduced);
+        var fallbacks = net.Type.GetProperty("ReducedGuardFallbacks")!;
+        var inside = large.Select(v => (float)v).ToArray();
+        net.ReducedRows(inside);
+        long calibrationFallbacks = (long)fallbacks.GetValue(null)!;
+        Assert.True(calibrationFallbacks <= count / 100, $"{calibrationFallbacks} of {count} calibration rows left the guarded region");
+        var outside = inside.Take(30 * 10).Select(v => v * 50).ToArray();
+        Assert.Equal(net.Full.PredictRows(outside), net.ReducedRows(outside));
+        Assert.Equal(calibrationFallbacks + 10, (long)fallbacks.GetValue(null)!);
+    }
+
+    /// <summary>
     /// With [MzNetwork(MaxThreads = 2)] PredictReducedBatch splits large batches over threads, as PredictBatch does, and
     /// returns the row-by-row results bit for bit (guarded rows falling back to the full network included).
     /// </summary>
