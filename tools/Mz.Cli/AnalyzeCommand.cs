@@ -21,6 +21,8 @@ public static class AnalyzeCommand
 
     public static int Run(string modelPath, string calibration, string? plotFolder, TextWriter output, TextWriter error)
     {
+        string? plotsProblem = InputPaths.OutputFolderProblem(plotFolder);
+        if (plotsProblem != null) { error.WriteLine("analyze: " + plotsProblem); return 2; }
         NetworkAnalysis analysis;
         try { analysis = NetworkAnalysis.Run(modelPath, calibration); }
         catch (AnalysisInputException e)

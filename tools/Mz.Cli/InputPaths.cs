@@ -19,6 +19,18 @@ public static class InputPaths
         return null;
     }
 
+    /// <summary>
+    /// Why <paramref name="folder"/>, given to --plots, cannot receive the plots, or null: checked before any work, so a
+    /// long analysis does not end in a stack trace. The folder may not exist yet (it is created).
+    /// </summary>
+    public static string? OutputFolderProblem(string? folder)
+    {
+        if (folder == null) return null;
+        if (string.IsNullOrWhiteSpace(folder)) return "--plots is empty; expected a folder for the PNG files";
+        if (File.Exists(folder)) return $"--plots '{folder}' is a file; expected a folder for the PNG files";
+        return null;
+    }
+
     /// <summary>Why an array reference ("file.npz:key" or "rows.npy") given as <paramref name="option"/> names no readable file, or null.</summary>
     public static string? ArrayProblem(string reference, string file, string option) =>
         string.IsNullOrWhiteSpace(reference) || !string.IsNullOrWhiteSpace(file)

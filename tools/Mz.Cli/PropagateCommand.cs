@@ -36,7 +36,7 @@ public static class PropagateCommand
         catch (FormatException) { error.WriteLine($"propagate: --input must be comma-separated numbers, got '{inputText}'"); return 2; }
         if (!(sigma >= 0) || double.IsInfinity(sigma)) { error.WriteLine(FormattableString.Invariant($"propagate: --noise must be a finite σ ≥ 0, got {sigma}")); return 2; }
         if (samples < 2) { error.WriteLine("propagate: --samples must be at least 2"); return 2; }
-        string? modelProblem = InputPaths.Problem(modelPath, "the model path", InputPaths.OnnxFile);
+        string? modelProblem = InputPaths.Problem(modelPath, "the model path", InputPaths.OnnxFile) ?? InputPaths.OutputFolderProblem(plotFolder);
         if (modelProblem != null) { error.WriteLine("propagate: " + modelProblem); return 2; }
 
         // Read the input sample first: a bad file should fail before minutes of estimation, not after.

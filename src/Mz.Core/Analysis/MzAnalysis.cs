@@ -150,6 +150,13 @@ public static class MzAnalysis
     private static IEnumerable<string> Warnings(LayerView view, LayerBasis[] bases, int fitRows, MzAnalysisOptions options)
     {
         var c = CultureInfo.InvariantCulture;
+        for (int n = 0; n < bases.Length; n++)
+        {
+            if (bases[n].Rank > 0) continue;
+            // Every fit row gives the same state: all that follows is one constant, and the table's zeros mean nothing.
+            yield return string.Format(c, "the calibration rows do not move layer state X_{0}: all {1} fit rows give the same state (rows that differ too little for the layer's rounding, or units inactive on every row), so the rows after it describe a constant network; give calibration rows that vary as real inputs do", n, fitRows);
+            break;
+        }
         int maxRank = Enumerable.Range(0, view.Depth + 1).Max(n => Math.Min(options.Basis.Rank, view.StateWidth(n)));
         // MZ.md §5.8 sample-size guard: S_fit ≥ 10(K+1)·r_max + 10·r_max.
         long needed = 10L * (options.MaxLag + 1) * maxRank + 10L * maxRank;

@@ -116,6 +116,9 @@ public static class DeclarationReader
         foreach (var member in symbol.GetMembers())
         {
             if (!generated.Contains(member.Name) || member.IsImplicitlyDeclared) continue;
+            // A method of the user's next to a generated method is an overload (a copy of the generated signature would
+            // still fail, as CS0111, but nobody writes that by accident).
+            if (member is IMethodSymbol && GeneratedMemberNames.IsMethod(member.Name)) continue;
             var own = member.DeclaringSyntaxReferences.FirstOrDefault(r => !IsMzGenerated(r.SyntaxTree));
             if (own == null) continue;
             var node = own.GetSyntax(cancellationToken);

@@ -109,7 +109,7 @@ public static class MzDiagnostics
 
     public static readonly DiagnosticDescriptor ModelFileMissing = Rule(ModelFileMissingId,
         "Model file is not part of the build",
-        "The model file '{0}' is not part of the build; add <MzModel Include=\"{0}\" /> to the project (model items found: {1})",
+        "The model file '{0}' is not part of the build: no MzModel item names it. Check that the file is at that path (from the project folder), then add <MzModel Include=\"{0}\" /> to the project (model items found: {1})",
         "Mz.Model", DiagnosticSeverity.Error,
         "Model files reach the generator through MSBuild items (MzModel). Every *.onnx file in the project is included by default unless EnableDefaultMzModelItems is false.");
 
@@ -133,7 +133,7 @@ public static class MzDiagnostics
 
     public static readonly DiagnosticDescriptor CalibrationFileMissing = Rule(CalibrationFileMissingId,
         "Calibration file is not part of the build",
-        "The calibration file '{0}' is not part of the build; add <MzCalibration Include=\"{0}\" /> to the project (calibration items found: {1})",
+        "The calibration file '{0}' is not part of the build: no MzCalibration item names it. Check that the file is at that path (from the project folder), then add <MzCalibration Include=\"{0}\" /> to the project (calibration items found: {1})",
         "Mz.Model", DiagnosticSeverity.Error,
         "Calibration data is never included automatically; list it as an MzCalibration item.");
 

@@ -33,6 +33,15 @@ public static class GeneratedMemberNames
     private static readonly string[] Noisy =
         { "PredictNoisy", "Expectation", "MomentClosure", "NoiseDrawCount", "NoiseLevels", "NoisyLayerCount", "NoisyNetwork", "MzNoisy" };
 
+    /// <summary>The generated names that are methods: a user method of the same name is an overload, which C# accepts.</summary>
+    private static readonly HashSet<string> Methods = new(System.StringComparer.Ordinal)
+    {
+        "Predict", "PredictBatch", "PredictBatchParallel", "Run", "PredictBatchOnThisThread", "PredictReduced", "PredictReducedBatch",
+        "RunReduced", "PredictReducedBatchOnThisThread", "PredictNoisy", "Expectation", "MomentClosure",
+    };
+
+    public static bool IsMethod(string name) => Methods.Contains(name);
+
     public static HashSet<string> For(bool calibrated, bool reduced, bool guarded, bool noisy, int maxThreads)
     {
         var names = new HashSet<string>(Always, System.StringComparer.Ordinal);

@@ -40,12 +40,12 @@ internal static class CalibrationAnalysis
             return null;
         }
 
-        // Too few rows makes the figures noise (a Warning); other remarks, such as ranks capped at the data's
-        // numerical rank, are facts about the network and ride along in the Info summary.
+        // Too few rows, or rows that do not move the network, make the figures noise (a Warning); other remarks, such as
+        // ranks capped at the data's numerical rank, are facts about the network and ride along in the Info summary.
         var notes = new List<string>();
         foreach (var warning in report.Warnings)
         {
-            if (warning.IndexOf("too small", StringComparison.Ordinal) >= 0)
+            if (warning.IndexOf("too small", StringComparison.Ordinal) >= 0 || warning.IndexOf("do not move", StringComparison.Ordinal) >= 0)
                 diagnostics.Add(DiagnosticInfo.Create(MzDiagnostics.AnalysisWarning, location, declaration.FullName, warning));
             else notes.Add(warning);
         }

@@ -110,6 +110,26 @@ public sealed class CommandLineInputTests
         Assert.Equal(100_000L, propagate.GetValue<long>("--samples"));
     }
 
+    /// <summary>--plots that is empty or an existing file is refused before the analysis runs, not with a stack trace after it.</summary>
+    [Theory]
+    [InlineData("analyze", "")]
+    [InlineData("analyze", "FILE")]
+    [InlineData("propagate", " ")]
+    [InlineData("propagate", "FILE")]
+    public void PlotFoldersThatCannotBeWrittenAreRefusedFirst(string verb, string plots)
+    {
+        plots = plots.Replace("FILE", Model("cancer-mlp"));
+        var output = new StringWriter();
+        var error = new StringWriter();
+        int exit = verb == "analyze"
+            ? AnalyzeCommand.Run(Model("cancer-mlp"), Calibration, plots, output, error)
+            : PropagateCommand.Run(Model("stochastic-resnet-2d"), 0.05, "0.5,0.5", 1000, plots, output, error);
+        Assert.Equal(2, exit);
+        Assert.Equal("", output.ToString());
+        Assert.StartsWith(verb + ": --plots ", error.ToString());
+        Assert.Contains(plots.Trim().Length == 0 ? "is empty; expected a folder" : "is a file; expected a folder", error.ToString());
+    }
+
     /// <summary>A usage error exits with 2 like every other refusal, naming the problem and the help to read, not printing all of it.</summary>
     [Fact]
     public void UsageErrorsExitWithTwoAndPointAtTheHelp()

@@ -43,14 +43,19 @@ public sealed class GeneratedNameClashTests
         foreach (var source in run.GeneratedSources)
             foreach (var type in CSharpSyntaxTree.ParseText(source.SourceText).GetRoot().DescendantNodes().OfType<ClassDeclarationSyntax>().Where(c => c.Identifier.Text == "Net"))
                 foreach (var member in type.Members)
-                    declared.UnionWith(member switch
+                {
+                    var names = member switch
                     {
                         MethodDeclarationSyntax m => new[] { m.Identifier.Text },
                         PropertyDeclarationSyntax p => new[] { p.Identifier.Text },
-                        FieldDeclarationSyntax f => f.Declaration.Variables.Select(v => v.Identifier.Text),
+                        FieldDeclarationSyntax f => f.Declaration.Variables.Select(v => v.Identifier.Text).ToArray(),
                         BaseTypeDeclarationSyntax t => new[] { t.Identifier.Text },
                         _ => new[] { "unlisted " + member.Kind() },
-                    });
+                    };
+                    // Methods and other members are told apart for the overload rule.
+                    foreach (var name in names) Assert.Equal(member is MethodDeclarationSyntax, GeneratedMemberNames.IsMethod(name));
+                    declared.UnionWith(names);
+                }
         Assert.Contains("Predict", declared);
         Assert.True(declared.IsSubsetOf(expected), "not on the list: " + string.Join(", ", declared.Except(expected)));
         // The analyzer sees the generated members too, and must not take them for the user's.
@@ -76,11 +81,20 @@ public sealed class GeneratedNameClashTests
     [Fact]
     public void AMemberNamedLikeAGeneratedOneIsReportedAtThatMember()
     {
-        var run = Run("[MzNetwork(\"m.onnx\", Calibration = \"data/rows.npz:x\")][MzReduce(Tolerance = 0.05)]", "public static int PredictReduced() => 0;");
+        var run = Run("[MzNetwork(\"m.onnx\", Calibration = \"data/rows.npz:x\")][MzReduce(Tolerance = 0.05)]", "public static int PredictReduced => 0;");
         var clash = Assert.Single(run.AnalyzerDiagnostics(), d => d.Id == "MZ0008");
-        Assert.StartsWith("public static int PredictReduced()", clash.Location.SourceTree!.GetText().ToString(clash.Location.SourceSpan));
+        Assert.StartsWith("public static int PredictReduced", clash.Location.SourceTree!.GetText().ToString(clash.Location.SourceSpan));
         Assert.Contains("declares 'PredictReduced'", clash.GetMessage());
         Assert.DoesNotContain(run.Output.GetDiagnostics(), d => d.Id is "CS0542" or "CS0102");
+    }
+
+    /// <summary>A method of the user's beside a generated one is an overload, which C# accepts: no MZ0008.</summary>
+    [Fact]
+    public void OverloadsOfGeneratedMethodsAreAllowed()
+    {
+        var run = Run("[MzNetwork(\"m.onnx\")]", "public static float Predict(float[] row) { var y = new float[1]; Predict(row, y); return y[0]; }");
+        Assert.DoesNotContain(run.AnalyzerDiagnostics(), d => d.Id == "MZ0008");
+        Assert.NotNull(run.EmitAndLoad().GetType("R.Net")!.GetMethod("Predict", new[] { typeof(float[]) }));
     }
 
     /// <summary>Names only a feature the class does not use are free: "Analysis" without calibration rows compiles.</summary>

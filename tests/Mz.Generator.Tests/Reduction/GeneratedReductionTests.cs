@@ -521,6 +521,8 @@ public sealed class GeneratedReductionTests
         Assert.DoesNotContain(run.GeneratorDiagnostics, d => d.Id == "MZ0999" || d.Severity == DiagnosticSeverity.Error);
         var warning = Assert.Single(run.GeneratorDiagnostics, d => d.Id == "MZ0406");
         Assert.Contains("fit rows give the same layer-", warning.GetMessage());
+        // The analysis of the same rows says why its table is all zeros.
+        Assert.Contains(run.GeneratorDiagnostics, d => d.Id == "MZ0402" && d.GetMessage().Contains("the calibration rows do not move layer state X_"));
         var net = new ReducedEntryPoints(run.EmitAndLoad(), "R.Net");
         Assert.False(net.IsReduced);
         var some = x.Take(30 * 4).ToArray();
