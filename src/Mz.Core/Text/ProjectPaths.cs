@@ -23,8 +23,4 @@ internal static class ProjectPaths
         }
         return (rooted ? "/" : "") + string.Join("/", kept);
     }
-
-    /// <summary>Whether a path names its file from the root (/… or a drive, C:/…) rather than from the project folder.</summary>
-    public static bool IsRooted(string normalized) =>
-        normalized.StartsWith("/", StringComparison.Ordinal) || (normalized.Length >= 3 && normalized[1] == ':' && normalized[2] == '/');
 }

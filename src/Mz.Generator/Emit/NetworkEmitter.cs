@@ -170,17 +170,27 @@ public static class NetworkEmitter
             writer.Line();
             if (batchThreads > 1)
             {
-                writer.Line("// Large batches: the caller and thread-pool helpers take row chunks, each run by the single-threaded code.");
-                using (writer.Block($"if (rows >= {ParallelBatchMinRows(plan).ToString(CultureInfo.InvariantCulture)})"))
-                {
-                    writer.Line($"global::Mz.Kernels.MzParallel.ForRows<{t}>(inputs, outputs, InputSize, OutputSize, {batchThreads.ToString(CultureInfo.InvariantCulture)}, {BatchOnThisThread});");
-                    writer.Line("return;");
-                }
-                writer.Line($"{BatchOnThisThread}(inputs, outputs);");
+                WriteParallelDispatch(writer, t, "inputs", "outputs", ParallelBatchMinRows(plan), batchThreads, BatchOnThisThread);
                 return;
             }
             WriteChunkLoop(writer, plan, single);
         }
+    }
+
+    /// <summary>
+    /// The body of a batch method with MaxThreads: batches of <paramref name="minRows"/> rows or more are shared out in row
+    /// ranges by MzParallel, each run by <paramref name="onThisThread"/>; smaller ones run it directly. Lengths were
+    /// checked and <c>rows</c> is in scope. PredictBatch and PredictReducedBatch both use it.
+    /// </summary>
+    public static void WriteParallelDispatch(SourceWriter writer, string t, string inputs, string outputs, long minRows, int threads, string onThisThread)
+    {
+        writer.Line("// Large batches: the caller and thread-pool helpers take row chunks, each run by the single-threaded code.");
+        using (writer.Block($"if (rows >= {minRows.ToString(CultureInfo.InvariantCulture)})"))
+        {
+            writer.Line($"global::Mz.Kernels.MzParallel.ForRows<{t}>({inputs}, {outputs}, InputSize, OutputSize, {threads.ToString(CultureInfo.InvariantCulture)}, {onThisThread});");
+            writer.Line("return;");
+        }
+        writer.Line($"{onThisThread}({inputs}, {outputs});");
     }
 
     /// <summary>The batch walked in chunks of ChunkRows, so per-thread scratch stays bounded; lengths already checked.</summary>

@@ -172,16 +172,7 @@ public static class ReducedEmitter
             NetworkEmitter.WriteRowCount(writer, input + "s", "InputSize");
             NetworkEmitter.WriteBatchCheck(writer, output + "s", "OutputSize");
             writer.Line();
-            if (threads > 1)
-            {
-                writer.Line("// Large batches: the caller and thread-pool helpers take row chunks, each run by the single-threaded code.");
-                using (writer.Block($"if (rows >= {N(parallelRows)})"))
-                {
-                    writer.Line($"global::Mz.Kernels.MzParallel.ForRows<{t}>({input}s, {output}s, InputSize, OutputSize, {N(threads)}, {ReducedBatchOnThisThread});");
-                    writer.Line("return;");
-                }
-                writer.Line($"{ReducedBatchOnThisThread}({input}s, {output}s);");
-            }
+            if (threads > 1) NetworkEmitter.WriteParallelDispatch(writer, t, input + "s", output + "s", parallelRows, threads, ReducedBatchOnThisThread);
             else WriteReducedChunkLoop(writer, input, output);
         }
         writer.Line();

@@ -14,7 +14,7 @@ namespace Mz.Generator.ModelFiles;
 /// source: models/digits.onnx
 /// resource: Mz.Weights.0123456789abcdef0123456789abcdef.onnx   (only for models above MzInlineWeightsMaxBytes)
 /// path: /home/me/app/models/digits.onnx   (the absolute path, for attributes that name the file that way)
-/// stamp: 28039:638712345678901234;   (sizes and write times at encoding: Mz.targets' freshness check)
+/// stamp: &lt;sha256 of the model&gt;;&lt;sha256 of each part&gt;;   (the content encoded: Mz.targets' freshness check)
 ///
 /// @ main 28039 &lt;sha256&gt;
 /// &lt;base64 lines&gt;
