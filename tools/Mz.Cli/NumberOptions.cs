@@ -11,6 +11,7 @@ namespace Mz.Cli;
 /// </summary>
 public static class NumberOptions
 {
+    /// <summary>A real number such as 0.05 or 1e-2; anything else is a parse error naming the option and the text.</summary>
     public static double Real(ArgumentResult result)
     {
         string text = Text(result);
@@ -19,8 +20,10 @@ public static class NumberOptions
         return 0;
     }
 
+    /// <summary>A whole number in the range of int, digits only.</summary>
     public static int Int(ArgumentResult result) => (int)Whole(result, int.MinValue, int.MaxValue);
 
+    /// <summary>A whole number in the range of long, digits only.</summary>
     public static long Long(ArgumentResult result) => Whole(result, long.MinValue, long.MaxValue);
 
     private static long Whole(ArgumentResult result, long min, long max)

@@ -33,15 +33,17 @@ public static class GeneratedMemberNames
     private static readonly string[] Noisy =
         { "PredictNoisy", "Expectation", "MomentClosure", "NoiseDrawCount", "NoiseLevels", "NoisyLayerCount", "NoisyNetwork", "MzNoisy" };
 
-    /// <summary>The generated names that are methods: a user method of the same name is an overload, which C# accepts.</summary>
+    /// <summary>The generated names that are methods.</summary>
     private static readonly HashSet<string> Methods = new(System.StringComparer.Ordinal)
     {
         "Predict", "PredictBatch", "PredictBatchParallel", "Run", "PredictBatchOnThisThread", "PredictReduced", "PredictReducedBatch",
         "RunReduced", "PredictReducedBatchOnThisThread", "PredictNoisy", "Expectation", "MomentClosure",
     };
 
+    /// <summary>Whether the generated member <paramref name="name"/> is a method: a user method of that name is an overload, which C# accepts.</summary>
     public static bool IsMethod(string name) => Methods.Contains(name);
 
+    /// <summary>The names generated into a class declared with these features (MaxThreads above 1 adds the single-threaded batch bodies).</summary>
     public static HashSet<string> For(bool calibrated, bool reduced, bool guarded, bool noisy, int maxThreads)
     {
         var names = new HashSet<string>(Always, System.StringComparer.Ordinal);
